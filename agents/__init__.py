@@ -1,0 +1,1 @@
+"""Agents of the region: people, firms, coaches, educators, municipalities and migration."""

@@ -1,0 +1,153 @@
+"""Firms and their open vacancies, as arrays; labour demand follows an exogenous national path.
+
+Each firm has a desired employment that moves with the regional demand index and with its own
+idiosyncratic growth (heavy-tailed across firms). Employees quit, excess staff are laid off
+(temporarily or for good), temporarily laid-off workers are recalled when demand returns, and the
+remaining hiring gap is opened as vacancies: public (notified to the employment service) or hidden.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from agents.people import People
+from model.calendar import parse_month
+from model.config import EconomyConfig
+from model.rng import bernoulli_indices
+from model.statuses import Status
+
+
+def demand_index(cfg: EconomyConfig, n_months: int) -> np.ndarray:
+    """Regional labour demand by month, 1.0 at month 0.
+
+    Demand is ``(1 - u_national)`` interpolated linearly between the knots (flat outside them),
+    raised to ``demand_elasticity`` relative to month 0.
+    """
+    x = np.array([parse_month(k.month) for k in cfg.demand_path], dtype=float)
+    u = np.array([k.national_unemployment_rate for k in cfg.demand_path])
+    months = np.arange(n_months, dtype=float)
+    level = 1.0 - np.interp(months, x, u)
+    return (level / level[0]) ** cfg.demand_elasticity
+
+
+@dataclass
+class Vacancies:
+    """Open vacancies (small arrays, rebuilt as vacancies open, fill and expire)."""
+
+    firm: np.ndarray
+    hidden: np.ndarray
+    age: np.ndarray
+
+    @classmethod
+    def empty(cls) -> Vacancies:
+        """No open vacancies."""
+        return cls(np.zeros(0, np.int32), np.zeros(0, bool), np.zeros(0, np.int16))
+
+    def __len__(self) -> int:
+        return len(self.firm)
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Keep only the vacancies where ``mask`` is true."""
+        self.firm, self.hidden, self.age = self.firm[mask], self.hidden[mask], self.age[mask]
+
+    def add(self, firm: np.ndarray, hidden: np.ndarray) -> None:
+        """Open new vacancies."""
+        self.firm = np.concatenate([self.firm, firm.astype(np.int32)])
+        self.hidden = np.concatenate([self.hidden, hidden])
+        self.age = np.concatenate([self.age, np.zeros(len(firm), np.int16)])
+
+
+class Firms:
+    """Employers: municipality, sector, employer type, desired employment and vacancies."""
+
+    def __init__(self, muni: np.ndarray, sector: np.ndarray, etype: np.ndarray, base: np.ndarray):
+        self.muni = muni.astype(np.int8)
+        self.sector = sector.astype(np.int8)
+        self.etype = etype.astype(np.int8)
+        self.base = base.astype(float)  # desired employment at demand index 1
+        self.log_level = np.zeros(len(muni))  # idiosyncratic growth
+        self.desired = self.base.copy()
+        self.vacancies = Vacancies.empty()
+
+    def __len__(self) -> int:
+        return len(self.muni)
+
+    def employment(self, people: People) -> np.ndarray:
+        """Regular (unsubsidised) employees per firm."""
+        emp = people.employer[people.status == Status.EMPLOYED]
+        return np.bincount(emp, minlength=len(self))
+
+    def laid_off(self, people: People) -> np.ndarray:
+        """Temporarily laid-off workers per firm, waiting for recall."""
+        return np.bincount(people.employer[people.temp_laid], minlength=len(self))
+
+    def update_demand(self, rng: np.random.Generator, cfg: EconomyConfig, index: float,
+                      total_base: float) -> None:
+        """Move each firm's desired employment with the demand index and its own growth shock."""
+        self.log_level = 0.98 * self.log_level + cfg.firm_shock_sd * rng.standard_normal(len(self))
+        weight = self.base * np.exp(self.log_level)
+        self.desired = weight * (index * total_base / weight.sum())
+
+    def separations(self, rng: np.random.Generator, people: People, cfg: EconomyConfig, t: int,
+                    emp: np.ndarray) -> dict[str, np.ndarray]:
+        """Quits, layoffs (temporary or permanent) and expiry of long temporary layoffs.
+
+        ``emp`` (regular employees per firm) is updated in place.
+        """
+        employed = np.flatnonzero(people.status == Status.EMPLOYED)
+        quits = bernoulli_indices(rng, employed, cfg.quit_rate)
+        emp -= np.bincount(people.employer[quits], minlength=len(self))
+        people.move(quits, Status.UNEMPLOYED, t)
+
+        excess = emp - self.desired
+        p_lay = np.clip(np.where(emp > 0, excess * cfg.layoff_speed / np.maximum(emp, 1), 0), 0, 1)
+        shrinking = p_lay > 0
+        laid = np.zeros(0, np.int64)
+        if np.any(shrinking):
+            employed = np.flatnonzero(people.status == Status.EMPLOYED)
+            at_risk = employed[shrinking[people.employer[employed]]]
+            laid = bernoulli_indices(rng, at_risk, p_lay[people.employer[at_risk]])
+        temp = rng.random(len(laid)) < cfg.temporary_layoff_share
+        recall_firm = people.employer[laid[temp]]
+        emp -= np.bincount(people.employer[laid], minlength=len(self))
+        people.move(laid, Status.UNEMPLOYED, t)
+        people.temp_laid[laid[temp]] = True
+        people.employer[laid[temp]] = recall_firm
+
+        expired = np.flatnonzero(people.temp_laid & (people.spell >= cfg.temporary_layoff_max_months))
+        people.temp_laid[expired] = False
+        people.employer[expired] = -1
+        return {"quits": quits, "layoffs": laid, "temporary_layoffs": laid[temp]}
+
+    def recalls(self, rng: np.random.Generator, people: People, cfg: EconomyConfig, t: int,
+                emp: np.ndarray) -> np.ndarray:
+        """Temporarily laid-off workers return to their firm when it wants staff again."""
+        laid = np.flatnonzero(people.temp_laid)
+        if len(laid) == 0:
+            return laid
+        gap = self.desired - emp
+        waiting = np.bincount(people.employer[laid], minlength=len(self))
+        p_firm = np.clip(cfg.recall_rate * np.maximum(gap, 0) / np.maximum(waiting, 1), 0,
+                         cfg.recall_rate)
+        back = bernoulli_indices(rng, laid, p_firm[people.employer[laid]])
+        firm = people.employer[back]
+        people.move(back, Status.EMPLOYED, t)
+        people.employer[back] = firm
+        emp += np.bincount(firm, minlength=len(self))
+        return back
+
+    def open_vacancies(self, rng: np.random.Generator, people: People, cfg: EconomyConfig,
+                       emp: np.ndarray) -> None:
+        """Age and expire vacancies, close them where firms shrink, open new ones for the gap."""
+        vac = self.vacancies
+        vac.age += 1
+        gap = self.desired - emp - self.laid_off(people)
+        vac.keep((vac.age < cfg.vacancy_max_months) & (gap[vac.firm] > 0))
+        open_now = np.bincount(vac.firm, minlength=len(self))
+        want = np.maximum(gap - open_now, 0.0) * cfg.vacancy_speed
+        n_new = np.floor(want + rng.random(len(self))).astype(np.int64)
+        firms = np.repeat(np.arange(len(self)), n_new)
+        hidden = rng.random(len(firms)) >= cfg.public_vacancy_share
+        vac.add(firms, hidden)

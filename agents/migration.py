@@ -1,0 +1,103 @@
+"""Migration flows across the region's border, by age band, education and status.
+
+Out-migration is a monthly probability by age band, higher for young people with a tertiary degree.
+Domestic in-migration is the expected out-flow of each age band plus the observed net migration, with
+in-movers more often with basic education and unemployed. Immigration from abroad follows the
+observed yearly totals. In-movers who come for a job take an open vacancy (so migration does not
+bypass the vacancy constraint); without one they arrive unemployed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from agents.people import People
+from agents.population import AGE_BAND_EDGES, new_people
+from model.config import ModelConfig
+from model.rng import bernoulli_indices
+from model.statuses import Status
+
+BAND_LO = np.array([15, 20, 25, 30, 45])
+BAND_HI = np.array([20, 25, 30, 45, 65])
+
+
+def immigration_per_month(cfg: ModelConfig, t: int) -> float:
+    """Working-age immigrants from abroad per month (real people) in month ``t`` (0 = 2018-01)."""
+    mig = cfg.region.migration
+    a, b = mig.immigration_per_year  # 2017 and 2023
+    year = 2018 + t / 12.0
+    per_year = a + (b - a) * np.clip((year - 2017.5) / 6.0, 0.0, 1.0)
+    return per_year * mig.immigration_region_factor * mig.immigrant_working_age_share / 12.0
+
+
+def out_migration(rng: np.random.Generator, people: People, cfg: ModelConfig,
+                  t: int) -> tuple[np.ndarray, np.ndarray]:
+    """People who leave the region this month; returns (leavers, expected leavers by age band)."""
+    mig = cfg.region.migration
+    act = np.flatnonzero(people.active)
+    rates = np.array(mig.out_rate_by_age) / 12.0
+    age = people.age_m[act] // 12
+    band = np.searchsorted(AGE_BAND_EDGES, age, side="right")
+    expected = np.bincount(band, weights=rates[band], minlength=5)
+    young_tertiary = (people.edu[act] == 2) & (age < 30)
+    expected += np.bincount(band[young_tertiary], minlength=5) * rates[:5] * (
+        mig.tertiary_out_factor_young - 1.0)
+    # Thinning: candidates at the highest rate, each kept with its own rate / highest.
+    p_max = rates.max() * max(mig.tertiary_out_factor_young, 1.0)
+    cand = bernoulli_indices(rng, act, p_max)
+    c_age = people.age_m[cand] // 12
+    p = rates[np.searchsorted(AGE_BAND_EDGES, c_age, side="right")]
+    p = np.where((people.edu[cand] == 2) & (c_age < 30), p * mig.tertiary_out_factor_young, p)
+    leave = cand[rng.random(len(cand)) * p_max < p]
+    return leave, expected
+
+
+def in_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t: int,
+                 expected_out: np.ndarray, n_fields: int,
+                 take_vacancy: Callable[[np.ndarray], np.ndarray]) -> dict[str, np.ndarray]:
+    """Create this month's domestic in-movers and immigrants; returns them by kind."""
+    reg, mig = cfg.region, cfg.region.migration
+    pops = np.array([m.population for m in reg.municipalities]) * cfg.scale
+    net = np.array(mig.net_per_1000_by_age) / 1000.0 / 12.0 * pops.sum()
+    n_dom = rng.poisson(np.maximum(expected_out + net, 0.0))
+    n_imm = rng.poisson(immigration_per_month(cfg, t) * cfg.scale)
+    fl_share = np.array([m.foreign_language_share for m in reg.municipalities])
+    out = {}
+    for kind, counts in (("domestic", n_dom), ("immigrant", np.array([n_imm, 0, 0, 0, 0]))):
+        n = int(counts.sum())
+        if n == 0:
+            out[kind] = np.zeros(0, np.int64)
+            continue
+        if kind == "immigrant":
+            band = rng.choice(5, size=n, p=[0.08, 0.22, 0.25, 0.35, 0.10])  # assumption
+        else:
+            band = np.repeat(np.arange(5), counts)
+        age_m = rng.integers(BAND_LO[band] * 12, BAND_HI[band] * 12)
+        muni = rng.choice(len(pops), size=n, p=pops / pops.sum())
+        u = rng.random(n)
+        tert = (1 - mig.in_basic_share) * 0.4
+        edu = np.where(u < mig.in_basic_share, 0, np.where(u < 1 - tert, 1, 2))
+        edu = np.where(age_m < 20 * 12, 0, edu)
+        foreign = np.ones(n, bool) if kind == "immigrant" else rng.random(n) < fl_share[muni]
+        idx = new_people(people, rng, n, muni, age_m, edu.astype(np.int8), foreign, n_fields, cfg)
+        if kind == "immigrant":
+            s = rng.choice(4, size=n, p=np.array(mig.immigrant_status_shares) /
+                           sum(mig.immigrant_status_shares))
+            status = np.array([Status.EMPLOYED, Status.UNEMPLOYED, Status.STUDENT,
+                               Status.OUTSIDE], dtype=np.uint8)[s]
+        else:
+            r = rng.random(n)
+            status = np.where(r < mig.in_unemployed_share, Status.UNEMPLOYED,
+                              np.where(r < 0.85, Status.EMPLOYED, Status.OUTSIDE)).astype(np.uint8)
+            status = np.where(age_m < 20 * 12, Status.STUDENT, status).astype(np.uint8)
+        # Movers who come for a job take an open vacancy; without one they arrive unemployed.
+        wants_job = idx[status == Status.EMPLOYED]
+        firm = take_vacancy(wants_job)
+        got = firm >= 0
+        status[np.isin(idx, wants_job[~got])] = Status.UNEMPLOYED
+        people.enter(idx, status, t)
+        people.employer[wants_job[got]] = firm[got]
+        out[kind] = idx
+    return out

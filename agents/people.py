@@ -1,0 +1,213 @@
+"""People: the working-age population as a struct of numpy arrays, one array per attribute.
+
+Slots whose ``status`` is ``Status.EMPTY`` hold nobody and are reused by entrants. Every change of
+status goes through :meth:`People.move`, which keeps the bookkeeping (previous status, spell,
+long-term history before a service, coach and employer links) and counts the flow, so that stocks
+and flows balance every month.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model.statuses import IS_EMPLOYMENT, IS_JOBSEEKER, IS_SERVICE, N_STATUS, Benefit, Status
+
+#: Attribute name -> (dtype, value of an empty slot).
+FIELDS: dict[str, tuple[Any, Any]] = {
+    "status": (np.uint8, Status.EMPTY),
+    "prev_status": (np.uint8, Status.EMPTY),
+    "age_m": (np.int16, 0),  # age in months
+    "sex": (np.int8, 0),  # 0 female, 1 male
+    "muni": (np.int8, 0),
+    "edu": (np.int8, 0),  # 0 basic, 1 upper-secondary, 2 tertiary
+    "field": (np.int8, 0),  # occupational field = sector index
+    "foreign": (np.bool_, False),  # foreign-language speaker
+    "immigrant": (np.bool_, False),
+    "partial_wa": (np.bool_, False),  # partial work ability
+    "spell": (np.int16, 0),  # completed months in the current status
+    "unemp_hist": (np.uint16, 0),  # bit k: unemployed at the end of month t-k (16 months)
+    "work_hist": (np.uint32, 0),  # bit k: employed at the end of month t-k (28 months)
+    "lt_before_service": (np.bool_, False),  # long-term history when the service chain began
+    "fund": (np.bool_, False),  # unemployment-fund member
+    "benefit": (np.uint8, Benefit.NONE),
+    "erb_days_left": (np.float32, 0.0),
+    "lms_days": (np.float32, 0.0),  # paid days of labour-market subsidy (2015 financing rule)
+    "ub_days": (np.float32, 0.0),  # paid days of any benefit in the benefit period (TE24 rule)
+    "employer": (np.int32, -1),  # firm index (also the recall firm of the temporarily laid off)
+    "temp_laid": (np.bool_, False),  # temporarily laid off (counted unemployed)
+    "coach": (np.int16, -1),
+    "last_meeting": (np.int16, -999),  # month index of the last meeting with a coach
+    "plan_date": (np.int16, -999),  # month index when the employment plan was last updated
+    "effort": (np.float32, 0.0),  # extra search effort from coaching, decays
+    "employability": (np.float32, 1.0),  # latent productivity seen by employers
+    "programme": (np.int16, -1),  # educator programme index while studying or training
+    "service_end": (np.int16, -1),  # month index when the current service or subsidy ends
+    "cohort": (np.int16, -1),  # month index when the person entered the model (-1 initial)
+    "unemp_months16": (np.uint8, 0),  # months unemployed in the last 16, at the last month end
+    "work_months28": (np.uint8, 0),  # months employed in the last 28, at the last month end
+}
+
+POP16 = np.array([bin(i).count("1") for i in range(1 << 16)], dtype=np.uint8)
+
+
+def popcount16(x: np.ndarray) -> np.ndarray:
+    """Number of set bits in 16-bit values."""
+    return POP16[x]
+
+
+def popcount32(x: np.ndarray) -> np.ndarray:
+    """Number of set bits in 32-bit values."""
+    return POP16[x & 0xFFFF] + POP16[x >> 16]
+
+
+class People:
+    """The population: arrays indexed by slot; ``status == EMPTY`` marks a free slot."""
+
+    def __init__(self, capacity: int, n_muni: int):
+        self.n_muni = n_muni
+        self.capacity = 0
+        for name, (dtype, empty) in FIELDS.items():
+            setattr(self, name, np.full(0, empty, dtype=dtype))
+        self._grow(capacity)
+        #: Flow counts of the current month: (from status, to status, municipality).
+        self.flows = np.zeros((N_STATUS + 1, N_STATUS + 1, n_muni), dtype=np.int64)
+        #: Called as ``observer(idx, old_status, new_status)`` before every change of status.
+        self.observer: Callable[[np.ndarray, np.ndarray, np.ndarray], None] | None = None
+
+    # ------------------------------------------------------------------ slots
+    def _grow(self, new_capacity: int) -> None:
+        extra = new_capacity - self.capacity
+        for name, (dtype, empty) in FIELDS.items():
+            old = getattr(self, name)
+            setattr(self, name, np.concatenate([old, np.full(extra, empty, dtype=dtype)]))
+        self.capacity = new_capacity
+
+    def allocate(self, n: int) -> np.ndarray:
+        """Return ``n`` free slot indices (growing the arrays if needed); fields hold empty values."""
+        free = np.flatnonzero(self.status == Status.EMPTY)
+        if len(free) < n:
+            self._grow(max(int(self.capacity * 1.25), self.capacity + n - len(free)))
+            free = np.flatnonzero(self.status == Status.EMPTY)
+        return free[:n]
+
+    @property
+    def active(self) -> np.ndarray:
+        """Boolean mask of occupied slots."""
+        return self.status != Status.EMPTY
+
+    @property
+    def n_active(self) -> int:
+        """Number of people in the model."""
+        return int(np.count_nonzero(self.active))
+
+    # ------------------------------------------------------------ transitions
+    def enter(self, idx: np.ndarray, status: np.ndarray | int, t: int) -> None:
+        """Bring new people (slots already filled with attributes) into the model in ``status``."""
+        self.status[idx] = Status.EMPTY
+        self.cohort[idx] = t
+        self.move(idx, status, t)
+
+    def leave(self, idx: np.ndarray, t: int) -> None:
+        """Remove people from the model (age 65, death, out-migration); their slots become free."""
+        self.move(idx, Status.EMPTY, t)
+        for name, (_dtype, empty) in FIELDS.items():
+            getattr(self, name)[idx] = empty
+
+    def move(self, idx: np.ndarray, new: np.ndarray | int, t: int) -> None:
+        """Change the status of people ``idx`` to ``new`` and keep the bookkeeping consistent."""
+        if len(idx) == 0:
+            return
+        old = self.status[idx]
+        new_arr = np.broadcast_to(np.asarray(new, dtype=np.uint8), idx.shape)
+        if self.observer is not None:
+            self.observer(idx, old, new_arr)
+        key = (old.astype(np.int64) * (N_STATUS + 1) + new_arr) * self.n_muni + self.muni[idx]
+        self.flows += np.bincount(key, minlength=self.flows.size).reshape(self.flows.shape)
+
+        was_service = IS_SERVICE[old]
+        into_service = IS_SERVICE[new_arr]
+        # The long-term history that makes later unemployment "structural" is kept along a chain of
+        # services and set when the chain starts from unemployment.
+        starts_chain = into_service & ~was_service
+        if np.any(starts_chain):
+            s = idx[starts_chain]
+            from_unemp = old[starts_chain] == Status.UNEMPLOYED
+            lt = (self.spell[s] >= 12) | (self.unemp_months16[s] >= 12)
+            self.lt_before_service[s] = from_unemp & lt
+        to_open = ~into_service & (new_arr != Status.UNEMPLOYED)
+        self.lt_before_service[idx[to_open]] = False
+
+        self.prev_status[idx] = old
+        self.status[idx] = new_arr
+        self.spell[idx] = 0
+        self.service_end[idx] = -1
+        not_seeker = ~IS_JOBSEEKER[new_arr]
+        gone = idx[not_seeker]
+        self.coach[gone] = -1
+        self.benefit[gone] = Benefit.NONE
+        self.effort[gone] = 0.0
+        self.employer[idx[~IS_EMPLOYMENT[new_arr]]] = -1
+        self.temp_laid[idx] = False
+        leaves_prog = (new_arr != Status.TRAINING) & (new_arr != Status.STUDENT)
+        self.programme[idx[leaves_prog]] = -1
+
+    def close_month(self, subsidised_work_accrues: bool = True) -> None:
+        """End-of-month update of histories and spells (called once, before indicators)."""
+        act = self.active
+        st = self.status
+        self.unemp_hist = ((self.unemp_hist << np.uint16(1)) |
+                           (st == Status.UNEMPLOYED).astype(np.uint16))
+        worked = IS_EMPLOYMENT[st]
+        if not subsidised_work_accrues:
+            worked = worked & (st != Status.SUBSIDISED)
+        self.work_hist = (((self.work_hist << np.uint32(1)) & np.uint32((1 << 28) - 1)) |
+                          worked.astype(np.uint32))
+        self.spell += act.astype(np.int16)
+        self.refresh_history_counts()
+
+    def refresh_history_counts(self) -> None:
+        """Recount months unemployed (last 16) and employed (last 28) from the history bits."""
+        self.unemp_months16 = POP16[self.unemp_hist]
+        self.work_months28 = popcount32(self.work_hist)
+
+    def reset_flows(self) -> np.ndarray:
+        """Return this month's flow counts and start a new month."""
+        out = self.flows
+        self.flows = np.zeros_like(out)
+        return out
+
+    # ------------------------------------------------------------------ views
+    def age_years(self, idx: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Age in whole years."""
+        return self.age_m[idx] // 12
+
+    def view(self, i: int) -> dict[str, Any]:
+        """All attributes of person ``i`` as a dict (for notebooks and debugging)."""
+        if not 0 <= i < self.capacity or self.status[i] == Status.EMPTY:
+            raise IndexError(f"person {i} is not in the model")
+        out = {name: getattr(self, name)[i].item() for name in FIELDS}
+        out["status"] = Status(out["status"]).name.lower()
+        out["prev_status"] = Status(out["prev_status"]).name.lower()
+        out["age"] = out["age_m"] // 12
+        out["months_unemployed_last16"] = int(POP16[self.unemp_hist[i]])
+        out["work_months_last28"] = int(popcount32(self.work_hist[i : i + 1])[0])
+        del out["unemp_months16"], out["work_months28"]
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """The whole population (occupied slots) as a DataFrame indexed by person id."""
+        idx = np.flatnonzero(self.active)
+        data = {name: getattr(self, name)[idx] for name in FIELDS}
+        df = pd.DataFrame(data, index=pd.Index(idx, name="person"))
+        names = {int(s): s.name.lower() for s in Status}
+        df["status"] = pd.Categorical(df["status"].map(names))
+        df["prev_status"] = pd.Categorical(df["prev_status"].map(names))
+        df["age"] = df["age_m"] // 12
+        df["months_unemployed_last16"] = POP16[self.unemp_hist[idx]]
+        df["work_months_last28"] = popcount32(self.work_hist[idx])
+        df = df.drop(columns=["unemp_months16", "work_months28"])
+        return df

@@ -1,0 +1,1 @@
+"""Calibration data and observed targets of the Lahti region."""

@@ -1,0 +1,1 @@
+"""The region model: configuration, the month's phases, matching, benefits and indicators."""

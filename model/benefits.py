@@ -1,0 +1,108 @@
+"""Unemployment benefits: entitlement, monthly payments, and who pays (state or municipality).
+
+Entitlement: a jobseeker whose benefit is not yet set gets the earnings-related allowance when they
+belong to an unemployment fund and meet the work condition (26 weeks, 12 months from 2024-09) — this
+also starts a new benefit period — and the basic benefit (labour-market subsidy) otherwise. The
+earnings-related allowance runs out after ``earnings_related_max_days`` paid days.
+
+Financing: each regime in ``rules.regimes`` says from which month it applies, whether its day count
+is the labour-market-subsidy days (the 2015 rule) or all benefit days (TE24), the day thresholds and
+the municipal share above each, and whether the share is also paid during services.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from agents.people import People
+from model.calendar import parse_month
+from model.config import FinancingRegime, RulesConfig
+from model.statuses import Benefit, Status
+
+RECEIVING = np.zeros(Status.EMPTY + 1, dtype=bool)
+RECEIVING[[Status.UNEMPLOYED, Status.TRAINING, Status.OTHER_SERVICE]] = True
+
+
+@dataclass
+class Payments:
+    """One month's benefit payments (simulated people; scale to real people when reporting)."""
+
+    person: np.ndarray
+    euros: np.ndarray
+    municipal: np.ndarray
+
+
+class BenefitRules:
+    """The benefit and financing rules in force month by month."""
+
+    def __init__(self, rules: RulesConfig):
+        self.cfg = rules
+        starts = [parse_month(r.start) for r in rules.regimes]
+        order = np.argsort(starts, kind="stable")
+        self.regimes: list[FinancingRegime] = [rules.regimes[i] for i in order]
+        self.starts = np.array(starts)[order]
+        self.condition_change = parse_month(rules.work_condition_change)
+        self.accrual_end = parse_month(rules.subsidised_work_accrues_until)
+
+    def regime(self, t: int) -> FinancingRegime:
+        """The financing regime in force in month ``t``."""
+        k = max(int(np.searchsorted(self.starts, t, side="right")) - 1, 0)
+        return self.regimes[k]
+
+    def work_condition_months(self, t: int) -> float:
+        """Months of work in the last 28 needed for the earnings-related allowance."""
+        before, after = self.cfg.work_condition_months
+        return before if t < self.condition_change else after
+
+    def subsidised_work_accrues(self, t: int) -> bool:
+        """Whether wage-subsidised work counts towards the work condition in month ``t``."""
+        return t <= self.accrual_end
+
+    def entitled(self, people: People, idx: np.ndarray, t: int) -> np.ndarray:
+        """Whether people ``idx`` would get the earnings-related allowance if unemployed now."""
+        return people.fund[idx] & (people.work_months28[idx] >= self.work_condition_months(t))
+
+    def assign(self, people: People, t: int) -> None:
+        """Set the benefit of jobseekers who have none yet (new spells)."""
+        idx = np.flatnonzero(RECEIVING[people.status] & (people.benefit == Benefit.NONE))
+        if len(idx) == 0:
+            return
+        worked = people.work_months28[idx] >= self.work_condition_months(t)
+        erb = worked & people.fund[idx]
+        people.benefit[idx] = np.where(erb, Benefit.EARNINGS_RELATED, Benefit.BASIC)
+        new_period = idx[worked]
+        people.erb_days_left[new_period] = self.cfg.earnings_related_max_days
+        people.ub_days[new_period] = 0.0
+        people.lms_days[new_period] = 0.0
+
+    def pay(self, people: People, t: int) -> Payments:
+        """Pay this month's benefits and work out the municipal share."""
+        cfg = self.cfg
+        self.assign(people, t)
+        idx = np.flatnonzero(RECEIVING[people.status] & (people.benefit != Benefit.NONE))
+        days = cfg.days_per_month
+        erb = people.benefit[idx] == Benefit.EARNINGS_RELATED
+        euros = days * cfg.basic_daily_allowance * np.where(erb, cfg.earnings_related_multiplier, 1.0)
+
+        regime = self.regime(t)
+        if regime.basis == "labour_market_subsidy_days":
+            counted = people.lms_days[idx]
+            liable = ~erb
+        else:
+            counted = people.ub_days[idx]
+            liable = np.ones(len(idx), bool)
+        if not regime.during_services:
+            liable &= people.status[idx] == Status.UNEMPLOYED
+        k = np.searchsorted(np.asarray(regime.day_thresholds), counted, side="left")
+        shares = np.concatenate([[0.0], regime.municipal_shares])
+        municipal = euros * shares[k] * liable
+
+        people.ub_days[idx] += days
+        people.lms_days[idx[~erb]] += days
+        left = people.erb_days_left[idx[erb]] - days
+        people.erb_days_left[idx[erb]] = np.maximum(left, 0.0)
+        exhausted = idx[erb][left <= 0]
+        people.benefit[exhausted] = Benefit.BASIC
+        return Payments(idx, euros, municipal)

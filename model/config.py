@@ -1,0 +1,487 @@
+"""The model's configuration: typed dataclasses whose fields declare bounds and sources.
+
+The Hydra YAML files under ``conf/`` fill these dataclasses (:func:`load_config`); Python users can
+build them directly (``ModelConfig()`` gives the defaults used by ``kohtaanto run``). Numbers marked
+``assumption:`` are not in the project's data; they are parameters so that calibration and
+sensitivity analysis can move them. The region's observed figures live in
+``conf/region/lahti_region.yaml`` with their sources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from model.calendar import parse_month
+from model.params import ConfigError, check_bounds, from_mapping, param
+
+OBS = "calibration/data/observed.csv"
+EVID = "shared evidence: "
+
+
+# --------------------------------------------------------------------------------------- region
+@dataclass
+class MunicipalityConfig:
+    """One municipality's observed starting figures (sources in the region YAML)."""
+
+    name: str = ""
+    population: float = param(0.0, 1, 1e7, source="region YAML", unit="persons")
+    working_age_share: float = param(0.6, 0.3, 0.8, source="region YAML", unit="share 15-64")
+    child_share: float = param(0.15, 0.05, 0.3, source="region YAML", unit="share 0-14")
+    participation: float = param(0.77, 0.4, 0.95, source="region YAML",
+                                 unit="labour force / working-age (excl. students)")
+    unemployment_rate: float = param(0.12, 0.0, 0.5, source="region YAML",
+                                     unit="register rate at 2018-01")
+    foreign_language_share: float = param(0.05, 0.0, 0.5, source="region YAML",
+                                          unit="share of working-age population")
+    job_self_sufficiency: float = param(1.0, 0.2, 2.0, source="region YAML",
+                                        unit="jobs / employed residents")
+    distance_to_hub_km: float = param(0.0, 0.0, 300.0, source="region YAML", unit="km")
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class PopulationConfig:
+    """How the 2018-01 population is synthesised and how people flow in and out."""
+
+    activation_rate_2018: float = param(0.25, 0.0, 0.8, unit="in services / (unemployed + in services)",
+                                        source=f"{OBS}: Lahti 2021-05 activation 32.1 % at 25-29, "
+                                        "6.4 % at 60-64; overall assumed")
+    ltu_share_2018: float = param(0.31, 0.0, 0.9, source=f"{OBS}: Lahti 2018-12 LTU 2520 of 8110 "
+                                  "(derived from 2019-12 2071 and -449 yoy)", unit="share")
+    rel_risk_basic: float = param(4.0, 1.0, 10.0, source=f"{OBS}: Päijät-Häme, unemployment of "
+                                  "no post-basic is 4x tertiary", unit="x tertiary")
+    rel_risk_upper: float = param(2.0, 1.0, 10.0, source=f"{OBS}: Päijät-Häme, no post-basic is "
+                                  "2x upper-secondary", unit="x tertiary")
+    rel_risk_foreign: float = param(2.0, 1.0, 5.0, source=f"{OBS}: Lahti 2021-02 foreign-background"
+                                    " 34.1 % vs all 17.0 %", unit="x")
+    rel_risk_young: float = param(1.3, 0.5, 3.0, source=f"{OBS}: Lahti 2021-02 under-25 21.7 % vs "
+                                  "all 17.0 %", unit="x")
+    share_basic: float = param(0.27, 0.05, 0.6, source=f"{OBS}: Lahti 2022, 73 % of 15+ have at "
+                               "least upper-secondary", unit="share of 25-64")
+    share_tertiary: float = param(0.30, 0.05, 0.6, source=f"{OBS}: Lahti 2022 tertiary 30.1 % of 15+",
+                                  unit="share of 25-64")
+    age_band_weights: list[float] = param(
+        [0.9, 0.9, 0.95, 0.95, 0.95, 0.95, 1.0, 1.1, 1.15, 1.2], 0.1, 5.0,
+        unit="relative size of the 5-year bands 15-19 ... 60-64",
+        source="assumption: older working-age cohorts are larger (Lahti 65+ share 24.9 %, 2020)")
+    student_share_by_age: list[float] = param(
+        [0.80, 0.30, 0.10, 0.03, 0.01], 0.0, 1.0, unit="share, ages 15-19/20-24/25-29/30-34/35+",
+        source="assumption: gives ~13 % students, as Lahti's 9,143 students of ~73,800 aged 15-64 "
+        "(2015, observed.csv)")
+    self_employed_share: float = param(0.09, 0.0, 0.3, unit="share of the employed",
+                                       source="assumption: regional self-employment not in the data")
+    partial_work_ability_unemployed: float = param(
+        0.20, 0.0, 0.8, unit="share", source=f"{EVID}Kerätär et al. 2016: 27 % of long-term "
+        "unemployed could not work in the open market, 20 % needed care or rehabilitation")
+    partial_work_ability_other: float = param(0.05, 0.0, 0.5, unit="share",
+                                              source="assumption: partial work ability among others")
+    immigrant_given_foreign_language: float = param(
+        0.95, 0.0, 1.0, unit="share", source=f"{OBS}: Lahti 2022 born abroad 9,706 vs "
+        "foreign-language 10,018")
+    mortality_per_year: float = param(0.0025, 0.0, 0.02, unit="per person-year",
+                                      source="assumption: Finnish working-age mortality ~2-3 per 1000")
+    outside_reentry_rate: float = param(
+        0.03, 0.0, 0.2, unit="per month", source="assumption: keeps the outside stock stable; "
+        "includes returns after a lapsed registration")
+    employed_to_outside_rate: float = param(0.0015, 0.0, 0.05, unit="per month",
+                                            source="assumption")
+    unemployed_to_outside_rate: float = param(
+        0.012, 0.0, 0.1, unit="per month", source=f"{EVID}TEM 2015: 6 % of ended spells out of the "
+        "labour force and 16 % lapsed registration, with exits ~0.11 a month")
+    student_enrol_rate_young_unemployed: float = param(0.01, 0.0, 0.2, unit="per month, under 25",
+                                                       source="assumption")
+
+
+@dataclass
+class MigrationConfig:
+    """Flows across the region's border by age band (15-19, 20-24, 25-29, 30-44, 45-64)."""
+
+    out_rate_by_age: list[float] = param(
+        [0.03, 0.09, 0.07, 0.03, 0.012], 0.0, 0.5, unit="per year",
+        source="assumption: scaled to Lahti's gross out-migration 4,696 moves in 2023-01..10 "
+        f"({OBS}) less moves inside the region")
+    net_per_1000_by_age: list[float] = param(
+        [1.8, -1.3, -0.7, -0.7, 1.9], -20.0, 20.0, unit="net movers a year per 1000 inhabitants",
+        source=f"{OBS}: Lahti 2020 net inter-municipal migration by age (+215; -160; -88; "
+        "-69-58+46; +67+52+45+59) per 120,000 inhabitants")
+    tertiary_out_factor_young: float = param(
+        1.8, 1.0, 5.0, unit="x", source="assumption: educated under-30s leave (the plan; "
+        f"{OBS} Lahti 2013 net: tertiary +19, upper-secondary -202, basic +225)")
+    in_basic_share: float = param(0.40, 0.0, 1.0, unit="share of adult in-movers",
+                                  source=f"assumption: from {OBS} Lahti 2013 net +225 basic")
+    in_unemployed_share: float = param(0.25, 0.0, 1.0, unit="share of in-movers in the labour force",
+                                       source="assumption: the plan says unemployed people move in")
+    immigration_per_year: list[float] = param(
+        [587.0, 1442.0], 0.0, 20000.0, unit="persons a year, 2017 and 2023",
+        source=f"{OBS}: Lahti immigration from abroad 2017 587, 2023 1,442; linear between, flat after")
+    immigration_region_factor: float = param(1.15, 1.0, 2.0, unit="x Lahti",
+                                             source="assumption: the four others add ~15 %")
+    immigrant_working_age_share: float = param(0.75, 0.3, 1.0, unit="share",
+                                               source="assumption")
+    immigrant_status_shares: list[float] = param(
+        [0.15, 0.40, 0.15, 0.30], 0.0, 1.0, unit="employed/unemployed/student/outside",
+        source="assumption: newcomers mostly start as jobseekers or outside the labour force")
+
+
+@dataclass
+class ProgrammeConfig:
+    """One educator's programme: a field (or any), a level, places, duration and completion."""
+
+    kind: str = "labour_market_training"  # or "degree"
+    field: str = "any"
+    level: int = param(1, 0, 2, source="0 basic, 1 upper-secondary, 2 tertiary")
+    places: float = param(100.0, 0.0, 1e6, unit="places at scale 1", source="region YAML")
+    duration_months: float = param(6.0, 1.0, 72.0, unit="months", source="region YAML")
+    completion: float = param(0.8, 0.0, 1.0, unit="share completing", source="region YAML")
+
+
+@dataclass
+class EducatorConfig:
+    """An educational institution and its programmes."""
+
+    name: str = ""
+    kind: str = "vocational"
+    programmes: list[ProgrammeConfig] = field(default_factory=list)
+
+
+@dataclass
+class RegionConfig:
+    """The five municipalities, their people, migration and educators."""
+
+    name: str = "lahti_region"
+    hub: str = "Lahti"
+    municipalities: list[MunicipalityConfig] = field(default_factory=list)
+    population: PopulationConfig = field(default_factory=PopulationConfig)
+    migration: MigrationConfig = field(default_factory=MigrationConfig)
+    educators: list[EducatorConfig] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------------------- economy
+@dataclass
+class DemandKnot:
+    """A point on the labour-demand path: the national register unemployment rate in a month."""
+
+    month: str = "2018-01"
+    national_unemployment_rate: float = param(0.1, 0.0, 0.5, source="economy YAML", unit="share")
+    source: str = ""
+
+
+@dataclass
+class SectorConfig:
+    """A sector of the regional economy."""
+
+    name: str = ""
+    job_share: float = param(0.1, 0.0, 1.0, source="economy YAML", unit="share of jobs")
+    employer_type_shares: list[float] = param([1.0, 0.0, 0.0], 0.0, 1.0,
+                                              unit="private/municipality/third sector",
+                                              source="economy YAML")
+    source: str = ""
+
+
+@dataclass
+class EconomyConfig:
+    """Labour demand, firms, separations, vacancies and the matching technology."""
+
+    name: str = "baseline"
+    demand_path: list[DemandKnot] = field(default_factory=list)
+    sectors: list[SectorConfig] = field(default_factory=list)
+    demand_elasticity: float = param(
+        1.25, 0.0, 4.0, unit="regional / national", source=f"{OBS}: Lahti rose 4.7 pp 2019-12..2020-12"
+        " while Finland rose 3.8 pp")
+    initial_vacancy_rate: float = param(0.02, 0.0, 0.2, unit="open vacancies / jobs at 2018-01",
+                                        source="assumption")
+    firms_per_1000_jobs: float = param(80.0, 5.0, 500.0, unit="firms",
+                                       source=f"{OBS}: Päijät-Häme ~14,000 establishments (2013)")
+    firm_size_pareto: float = param(1.1, 0.5, 3.0, source=f"{EVID}firm sizes are highly skewed "
+                                    "(Guerrero & Axtell 2013)", unit="tail index")
+    firm_shock_sd: float = param(0.03, 0.0, 0.3, unit="log, per month",
+                                 source=f"assumption: skewed firm growth ({EVID}Guerrero & Axtell)")
+    quit_rate: float = param(0.008, 0.0, 0.1, unit="per month",
+                             source="assumption: calibrated to the inflow into unemployment")
+    layoff_speed: float = param(0.5, 0.0, 1.0, unit="share of excess shed a month", source="assumption")
+    temporary_layoff_share: float = param(
+        0.4, 0.0, 1.0, unit="share of layoffs", source=f"{OBS}: Hollola 2020-05, 602 of 1,546 "
+        "unemployed were fully laid off")
+    temporary_layoff_max_months: int = param(6, 1, 36, unit="months before a temporary layoff "
+                                             "becomes permanent", source="assumption")
+    recall_rate: float = param(0.35, 0.0, 1.0, unit="per month", source="assumption")
+    vacancy_speed: float = param(0.6, 0.0, 1.0, unit="share of the hiring gap opened a month",
+                                 source="assumption")
+    vacancy_max_months: int = param(3, 1, 24, unit="months", source="assumption")
+    public_vacancy_share: float = param(
+        0.45, 0.0, 1.0, unit="share", source=f"{EVID}40-50 % of vacancies are notified to the PES "
+        "(Huuskonen & Pehkonen 2023)")
+    applications_per_month: float = param(
+        4.0, 0.0, 30.0, unit="per searcher at effort 1", source=f"{EVID}the Nordic model asks for 4 "
+        "applications a month")
+    network_share: float = param(0.3, 0.0, 1.0, unit="share of applications to hidden vacancies",
+                                 source="assumption: hidden vacancies are reached through networks")
+    commute_friction_per_km: float = param(0.04, 0.0, 1.0, unit="per km",
+                                           source=f"assumption: a third of the employed commute "
+                                           f"across a municipal border ({OBS})")
+    other_field_fit: float = param(0.35, 0.0, 1.0, unit="relative score", source="assumption")
+    education_fit: list[float] = param([0.6, 0.9, 1.0], 0.0, 1.0, unit="basic/upper/tertiary",
+                                       source="assumption: employers screen on qualifications")
+    duration_penalty: float = param(
+        0.12, 0.0, 1.0, unit="log score per month, first 8 months", source=f"{EVID}callbacks fall "
+        "mostly during the first 8 months of unemployment")
+    duration_penalty_months: int = param(8, 0, 60, unit="months", source=f"{EVID}callback studies")
+    language_fit: float = param(0.6, 0.0, 1.0, unit="relative score, foreign-language",
+                                source="assumption")
+    partial_work_ability_fit: float = param(0.4, 0.0, 1.0, unit="relative score",
+                                            source="assumption")
+    employability_sd: float = param(1.0, 0.0, 3.0, unit="log sd",
+                                    source="assumption: unobserved heterogeneity")
+    hire_scale: float = param(1.5, 0.01, 50.0, unit="hire prob = 1 - exp(-scale * score)",
+                              source="assumption: calibrated to the exit-to-work profile")
+    score_noise_sd: float = param(0.5, 0.0, 3.0, unit="log sd", source="assumption")
+    discouragement: float = param(0.02, 0.0, 0.5, unit="effort loss per month unemployed",
+                                  source="assumption")
+    self_employment_entry: float = param(0.002, 0.0, 0.05, unit="per month", source="assumption")
+    self_employment_exit: float = param(0.006, 0.0, 0.1, unit="per month", source="assumption")
+
+
+# --------------------------------------------------------------------------------------- rules
+@dataclass
+class FinancingRegime:
+    """Who pays unemployment benefits, in force from ``start``."""
+
+    name: str = ""
+    start: str = "2015-01"
+    basis: str = "labour_market_subsidy_days"  # or "benefit_days"
+    day_thresholds: list[float] = param([300.0, 1000.0], 0.0, 5000.0, unit="paid days",
+                                        source="rules YAML")
+    municipal_shares: list[float] = param([0.5, 0.7], 0.0, 1.0, unit="share above each threshold",
+                                          source="rules YAML")
+    during_services: bool = False
+    source: str = ""
+
+
+@dataclass
+class RulesConfig:
+    """Benefit entitlement and financing rules."""
+
+    name: str = "finland"
+    basic_daily_allowance: float = param(37.21, 0.0, 500.0, unit="EUR/day",
+                                         source=f"{OBS}: 2023-2027 basic allowance")
+    days_per_month: float = param(21.5, 0.0, 31.0, unit="paid days",
+                                  source=f"{OBS}: paid 5 days a week")
+    earnings_related_multiplier: float = param(
+        1.9, 1.0, 5.0, unit="x basic", source="assumption: the data give no average "
+        "earnings-related daily amount")
+    fund_membership: float = param(0.85, 0.0, 1.0, unit="share of employees",
+                                   source="assumption: unemployment-fund membership")
+    earnings_related_max_days: float = param(400.0, 0.0, 1000.0, unit="paid days",
+                                             source="Unemployment Security Act 1290/2002 ch. 6 §7")
+    work_condition_months: list[float] = param([6.0, 12.0], 0.0, 28.0,
+                                               unit="months, before / from 2024-09",
+                                               source=f"{OBS}: 26 weeks, 12 months from 2024-09-02")
+    work_condition_change: str = "2024-09"
+    subsidised_work_accrues_until: str = "2023-12"
+    regimes: list[FinancingRegime] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------------------ scenario
+@dataclass
+class ServicesConfig:
+    """The public employment service that serves jobseekers (the state TE office by default)."""
+
+    caseload: float = param(180.0, 10.0, 1000.0, unit="jobseekers per advisor",
+                            source=f"{EVID}national average ~149 (2025), regions 100-200; Lahti high")
+    meetings_per_advisor: float = param(60.0, 1.0, 400.0, unit="meetings a month",
+                                        source="assumption: ~3 client meetings a working day")
+    interview_interval_months: float = param(
+        3.0, 0.5, 24.0, unit="months", source=f"{EVID}three-monthly interviews (2017)")
+    nordic_model_start: str = "2022-05"
+    nordic_extra_staff: float = param(
+        0.4, 0.0, 3.0, unit="share added to the advisors from nordic_model_start",
+        source=f"assumption: {OBS} gives ~1,200 extra TE-office and municipal staff nationally "
+        "(70 M EUR a year) but not the staff they were added to")
+    nordic_early_meetings: float = param(2.0, 0.0, 4.0, unit="meetings a month, first 3 months",
+                                         source=f"{OBS}: Nordic model, every 2 weeks")
+    meeting_effort_boost: float = param(0.25, 0.0, 3.0, unit="effort per meeting",
+                                        source=f"{EVID}Huuskonen 2023, interviews raise the hazard")
+    effort_decay: float = param(0.6, 0.0, 1.0, unit="share of extra effort kept a month",
+                                source="assumption")
+    advisor_effect_sd: float = param(0.13, 0.0, 1.0, unit="sd of advisor effectiveness",
+                                     source=f"{EVID}IFAU WP 2011:10, 1 sd ~ 13 %")
+    referral_probability: float = param(0.3, 0.0, 1.0, unit="per meeting", source="assumption")
+    referral_boost: float = param(3.0, 1.0, 10.0, unit="x score",
+                                  source=f"{EVID}Bollens & Cockx 2017: matched referral triples exits")
+    training_referral: float = param(0.06, 0.0, 1.0, unit="per meeting", source="assumption: "
+                                     f"with other services gives the exits to services of {EVID}TEM 2015")
+    other_service_referral: float = param(0.10, 0.0, 1.0, unit="per meeting",
+                                          source="assumption: as training_referral")
+    subsidy_referral: float = param(0.03, 0.0, 1.0, unit="per meeting, after 6 months",
+                                    source="assumption")
+    other_service_months: float = param(4.0, 1.0, 24.0, unit="months", source="assumption")
+    other_service_gain: float = param(0.05, 0.0, 1.0, unit="employability gain",
+                                      source="assumption: evidence on rehabilitative work is weak")
+    subsidy_months: list[float] = param([5.0, 10.0], 1.0, 24.0, unit="months",
+                                        source=f"{OBS}: standard duration 5 or 10 months")
+    subsidy_retention: list[float] = param(
+        [0.5, 0.2, 0.15], 0.0, 1.0, unit="private/municipality/third sector",
+        source=f"{EVID}69 % of employers say the job continues (weak); lower in public/third sector: "
+        "assumption")
+    subsidy_employer_weights: list[float] = param([0.5, 0.3, 0.2], 0.0, 1.0,
+                                                  unit="private/municipality/third sector",
+                                                  source="assumption")
+    training_effort: float = param(0.3, 0.0, 1.0, unit="x search effort while in training (lock-in)",
+                                   source="assumption: lock-in effect of training")
+    training_gain: float = param(0.3, 0.0, 2.0, unit="employability gain on completion",
+                                 source="assumption")
+    training_field_change: float = param(0.5, 0.0, 1.0, unit="share moving to the trained field",
+                                         source="assumption")
+    plan_valid_months: float = param(6.0, 1.0, 24.0, unit="months", source="assumption")
+    advisor_cost_per_year: float = param(65000.0, 0.0, 500000.0, unit="EUR per person-year",
+                                         source="assumption: salary and overheads")
+    training_cost_per_month: float = param(1500.0, 0.0, 20000.0, unit="EUR per trainee-month",
+                                           source="assumption")
+    other_service_cost_per_month: float = param(600.0, 0.0, 20000.0, unit="EUR per client-month",
+                                                source="assumption")
+    monthly_pay: float = param(2800.0, 0.0, 20000.0, unit="EUR", source="assumption")
+    subsidy_rate: float = param(0.5, 0.0, 1.0, unit="share of pay",
+                                source=f"{OBS}: 50 % for lack of vocational skills (2023-)")
+
+
+@dataclass
+class ScenarioConfig:
+    """A scenario: which organisation serves whom, and with what intensity."""
+
+    name: str = "te_office"
+    description: str = ""
+    services: ServicesConfig = field(default_factory=ServicesConfig)
+
+
+# --------------------------------------------------------------------------------------- whole
+@dataclass
+class ModelConfig:
+    """Everything one model run needs."""
+
+    seed: int = param(42, 0, 2**63 - 1, source="run setting")
+    scale: float = param(1.0, 1e-4, 1.0, unit="simulated persons per real person",
+                         source="run setting")
+    start: str = "2018-01"
+    end: str = "2028-12"
+    region: RegionConfig = field(default_factory=RegionConfig)
+    economy: EconomyConfig = field(default_factory=EconomyConfig)
+    rules: RulesConfig = field(default_factory=RulesConfig)
+    scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
+
+    @property
+    def start_index(self) -> int:
+        """Month index of ``start``."""
+        return parse_month(self.start, "start")
+
+    @property
+    def end_index(self) -> int:
+        """Month index of ``end``."""
+        return parse_month(self.end, "end")
+
+
+MODEL_KEYS = ("seed", "scale", "start", "end", "region", "economy", "rules", "scenario")
+
+
+def validate(cfg: ModelConfig) -> ModelConfig:
+    """Check a config for values no model run can use; raise :class:`ConfigError` naming the field."""
+    check_bounds(cfg)
+    start, end = cfg.start_index, cfg.end_index
+    if start < 0:
+        raise ConfigError(f"start = {cfg.start} is before 2018-01, the first month with initial data")
+    if end < start:
+        raise ConfigError(f"end = {cfg.end} is before start = {cfg.start}; end must be >= start")
+    if end > parse_month("2040-12"):
+        raise ConfigError(f"end = {cfg.end} is after 2040-12, the last month allowed")
+    munis = cfg.region.municipalities
+    if not munis:
+        raise ConfigError("region.municipalities is empty; at least one municipality is needed")
+    names = [m.name for m in munis]
+    if len(set(names)) != len(names) or any(not n for n in names):
+        raise ConfigError(f"region.municipalities: names must be unique and non-empty, got {names}")
+    if cfg.region.hub not in names:
+        raise ConfigError(f"region.hub = {cfg.region.hub!r} is not a municipality; allowed: {names}")
+    pop = cfg.region.population
+    if pop.share_basic + pop.share_tertiary >= 1:
+        raise ConfigError("region.population.share_basic + share_tertiary must be below 1")
+    _check_len("region.population.student_share_by_age", pop.student_share_by_age, 5)
+    mig = cfg.region.migration
+    for name in ("out_rate_by_age", "net_per_1000_by_age"):
+        _check_len(f"region.migration.{name}", getattr(mig, name), 5)
+    _check_len("region.migration.immigrant_status_shares", mig.immigrant_status_shares, 4)
+    _check_len("region.migration.immigration_per_year", mig.immigration_per_year, 2)
+    eco = cfg.economy
+    if not eco.sectors:
+        raise ConfigError("economy.sectors is empty; at least one sector is needed")
+    sector_names = [s.name for s in eco.sectors]
+    total = sum(s.job_share for s in eco.sectors)
+    if abs(total - 1.0) > 0.01:
+        raise ConfigError(f"economy.sectors job_share values sum to {total:.3f}; they must sum to 1")
+    for i, s in enumerate(eco.sectors):
+        _check_len(f"economy.sectors[{i}].employer_type_shares", s.employer_type_shares, 3)
+        if sum(s.employer_type_shares) <= 0:
+            raise ConfigError(f"economy.sectors[{i}].employer_type_shares must not all be 0")
+    if not eco.demand_path:
+        raise ConfigError("economy.demand_path is empty; give at least one knot")
+    knots = [parse_month(k.month, f"economy.demand_path[{i}].month")
+             for i, k in enumerate(eco.demand_path)]
+    if knots != sorted(knots) or len(set(knots)) != len(knots):
+        raise ConfigError("economy.demand_path months must be strictly increasing")
+    _check_len("economy.education_fit", eco.education_fit, 3)
+    for i, ed in enumerate(cfg.region.educators):
+        for j, prog in enumerate(ed.programmes):
+            where = f"region.educators[{i}].programmes[{j}]"
+            if prog.kind not in ("labour_market_training", "degree"):
+                raise ConfigError(f"{where}.kind = {prog.kind!r}; allowed: labour_market_training, "
+                                  "degree")
+            if prog.field != "any" and prog.field not in sector_names:
+                raise ConfigError(f"{where}.field = {prog.field!r}; allowed: any, "
+                                  f"{', '.join(sector_names)}")
+    rules = cfg.rules
+    _check_len("rules.work_condition_months", rules.work_condition_months, 2)
+    parse_month(rules.work_condition_change, "rules.work_condition_change")
+    parse_month(rules.subsidised_work_accrues_until, "rules.subsidised_work_accrues_until")
+    if not rules.regimes:
+        raise ConfigError("rules.regimes is empty; give at least one financing regime")
+    for i, r in enumerate(rules.regimes):
+        parse_month(r.start, f"rules.regimes[{i}].start")
+        if r.basis not in ("labour_market_subsidy_days", "benefit_days"):
+            raise ConfigError(f"rules.regimes[{i}].basis = {r.basis!r}; allowed: "
+                              "labour_market_subsidy_days, benefit_days")
+        if len(r.day_thresholds) != len(r.municipal_shares):
+            raise ConfigError(f"rules.regimes[{i}]: day_thresholds and municipal_shares must have "
+                              "the same length")
+        if list(r.day_thresholds) != sorted(r.day_thresholds):
+            raise ConfigError(f"rules.regimes[{i}].day_thresholds must be increasing")
+    svc = cfg.scenario.services
+    parse_month(svc.nordic_model_start, "scenario.services.nordic_model_start")
+    _check_len("scenario.services.subsidy_retention", svc.subsidy_retention, 3)
+    _check_len("scenario.services.subsidy_employer_weights", svc.subsidy_employer_weights, 3)
+    return cfg
+
+
+def _check_len(name: str, values: list, n: int) -> None:
+    if len(values) != n:
+        raise ConfigError(f"{name} must have {n} values, got {len(values)}")
+
+
+def config_from_dict(data: Mapping[str, Any]) -> ModelConfig:
+    """Build and validate a :class:`ModelConfig` from a plain mapping (e.g. a resolved Hydra config).
+
+    Keys that belong to the command-line apps rather than the model (``output`` and Hydra's own)
+    are ignored.
+    """
+    model_part = {k: v for k, v in dict(data).items() if k in MODEL_KEYS}
+    return validate(from_mapping(ModelConfig, model_part))
+
+
+def default_config(**overrides: Any) -> ModelConfig:
+    """The default configuration of ``kohtaanto run``, composed from ``conf/`` by Hydra.
+
+    Args:
+        **overrides: Hydra-style overrides, e.g. ``scale=0.1`` or ``economy.quit_rate=0.01``.
+    """
+    from model.hydra_config import compose_config
+
+    return compose_config([f"{k}={v}" for k, v in overrides.items()])

@@ -1,0 +1,299 @@
+"""The experiment's indicator set, collected as aggregated counts every month.
+
+Nothing is stored per person per month. At each month end every person gets one cell code
+(group flags × municipality × status × structural-unemployment component × flags) and one
+``bincount`` gives all stock counts; events (ended spells, referrals, hires, subsidy starts …) are
+tallied by group and municipality as they happen. Counts are kept in simulated people and scaled to
+real people, and rates derived, when the tidy table is built (:meth:`Recorder.to_frame`).
+
+Definitions (Finnish employment service statistics):
+
+* labour force = employed + self-employed + wage-subsidised + unemployed;
+  unemployment rate = unemployed / labour force;
+* in services = wage-subsidised + labour-market training + other services;
+  activation rate = in services / (unemployed + in services); broad unemployment = both;
+* structural unemployment, the month-end sum of (1) long-term unemployed (≥ 12 months continuously),
+  (2) unemployed ≥ 12 of the last 16 months, (3) back in unemployment from a service with a
+  long-term history before it, (4) moved from service to service with that history;
+* long-term-unemployment risk = unemployed for 6-11 months (they become long-term unemployed within
+  six months unless their spell ends);
+* an employment plan is up to date if updated within ``plan_valid_months``; the backlog is the rest.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from agents.people import People
+from model.benefits import RECEIVING
+from model.calendar import month_label
+from model.statuses import GROUPS, IS_JOBSEEKER, IS_SERVICE, N_STATUS, Benefit, Status
+
+N_COMBO = 16  # 4 group flag bits: target, under 30, foreign-language, no earnings-related
+N_COMP = 6  # 0 none, 1 LTU, 2 comparable LTU, 3 after service, 4 service to service, 5 other LT svc
+
+#: Group membership of each flag combination (rows follow ``GROUPS``).
+GROUP_MATRIX = np.array([
+    [True] * N_COMBO,
+    [(c & 1) > 0 for c in range(N_COMBO)],
+    [(c & 1) == 0 for c in range(N_COMBO)],
+    [(c & 2) > 0 for c in range(N_COMBO)],
+    [(c & 4) > 0 for c in range(N_COMBO)],
+    [(c & 8) > 0 for c in range(N_COMBO)],
+], dtype=float)
+
+STOCKS = [
+    "working_age", "employed", "self_employed", "subsidised", "unemployed", "temporarily_laid_off",
+    "training", "other_service", "students", "outside_labour_force", "long_term_unemployed",
+    "structural_long_term", "structural_comparable", "structural_after_service",
+    "structural_service_to_service", "in_services_after_long_term", "ltu_risk",
+    "plans_up_to_date", "earnings_related_recipients", "basic_benefit_recipients",
+]
+EVENTS = [
+    "spells_ended_to_work", "spells_ended_to_services", "spells_ended_to_education",
+    "spells_ended_to_outside", "spells_ended_to_migration", "inflow_to_unemployment", "hires",
+    "referrals", "referral_hires", "presentations", "presentation_hires", "meetings",
+    "training_starts", "other_service_starts", "subsidy_starts_private",
+    "subsidy_starts_municipality", "subsidy_starts_third_sector", "benefit_eur",
+    "benefit_eur_municipal", "benefit_eur_state", "service_cost_eur",
+]
+REGION = [
+    "advisors", "advisor_person_years", "clients", "vacancies_public", "vacancies_hidden",
+    "applications", "demand_index",
+]
+#: Destination classes of ended unemployment spells, by new status.
+DESTINATION = np.full(N_STATUS + 1, -1, dtype=np.int64)
+DESTINATION[[Status.EMPLOYED, Status.SELF_EMPLOYED, Status.SUBSIDISED]] = 0
+DESTINATION[[Status.TRAINING, Status.OTHER_SERVICE]] = 1
+DESTINATION[Status.STUDENT] = 2
+DESTINATION[Status.OUTSIDE] = 3
+DESTINATION[Status.EMPTY] = 4
+#: Duration buckets of the exit-rate profile (completed months at the start of the month).
+DURATION_EDGES = np.array([1, 3, 6, 12, 18, 24])
+DURATION_LABELS = ["<1", "1-3", "3-6", "6-12", "12-18", "18-24", ">24"]
+
+
+def seeker_group_code(people: People, idx: np.ndarray) -> np.ndarray:
+    """Group flags of jobseekers ``idx`` (their benefit says whether they get earnings-related)."""
+    under30 = people.age_m[idx] < 30 * 12
+    foreign = people.foreign[idx]
+    no_erb = people.benefit[idx] != Benefit.EARNINGS_RELATED
+    target = no_erb | under30 | foreign
+    return (target.astype(np.int64) | (under30 << 1) | (foreign << 2) | (no_erb << 3))
+
+
+class Recorder:
+    """Monthly indicator arrays for one run."""
+
+    def __init__(self, n_months: int, muni_names: list[str], scale: float, plan_valid: float):
+        self.T = n_months
+        self.munis = list(muni_names)
+        self.M = len(muni_names)
+        self.scale = scale
+        self.plan_valid = plan_valid
+        self.stocks = np.zeros((n_months, len(GROUPS), self.M, len(STOCKS)))
+        self.events = np.zeros((n_months, len(GROUPS), self.M, len(EVENTS)))
+        self.region = np.zeros((n_months, len(REGION)))
+        self.flows = np.zeros((n_months, N_STATUS + 1, N_STATUS + 1, self.M), dtype=np.int64)
+        self.stock_by_status = np.zeros((n_months, N_STATUS + 1, self.M), dtype=np.int64)
+        self.initial_by_status = np.zeros((N_STATUS + 1, self.M), dtype=np.int64)
+        n_b = len(DURATION_LABELS)
+        self.duration_stock = np.zeros((n_months, n_b))
+        self.duration_exits = np.zeros((n_months, 5, n_b))
+        self._ev = {k: i for i, k in enumerate(EVENTS)}
+        self._st = {k: i for i, k in enumerate(STOCKS)}
+        self._rg = {k: i for i, k in enumerate(REGION)}
+        self._month_events = np.zeros((N_COMBO * self.M, len(EVENTS)))
+
+    # -------------------------------------------------------------- events
+    def tally(self, name: str, code: np.ndarray, muni: np.ndarray,
+              weights: np.ndarray | None = None) -> None:
+        """Add events (or euros with ``weights``) of people with group ``code`` in ``muni``."""
+        if len(code) == 0:
+            return
+        key = code * self.M + muni
+        self._month_events[:, self._ev[name]] += np.bincount(key, weights=weights,
+                                                             minlength=N_COMBO * self.M)
+
+    def tally_people(self, name: str, people: People, idx: np.ndarray,
+                     weights: np.ndarray | None = None) -> None:
+        """Tally events of jobseekers ``idx``."""
+        self.tally(name, seeker_group_code(people, idx), people.muni[idx].astype(np.int64), weights)
+
+    def set_region(self, t: int, name: str, value: float) -> None:
+        """Record a region-level figure for month ``t``."""
+        self.region[t, self._rg[name]] = value
+
+    def duration_start(self, t: int, people: People) -> None:
+        """Record the unemployed stock by duration bucket at the start of month ``t``."""
+        sp = people.spell[people.status == Status.UNEMPLOYED]
+        b = np.searchsorted(DURATION_EDGES, sp, side="right")
+        self.duration_stock[t] = np.bincount(b, minlength=len(DURATION_LABELS))
+
+    # -------------------------------------------------------------- stocks
+    def close(self, t: int, people: People, entitled_fn, flows: np.ndarray) -> None:
+        """Record month ``t``'s stocks (after ``people.close_month()``) and its events."""
+        st = people.status
+        seeker = IS_JOBSEEKER[st]
+        under30 = people.age_m < 30 * 12
+        foreign = people.foreign
+        erb = people.benefit == Benefit.EARNINGS_RELATED
+        no_erb = np.where(seeker, ~erb, ~entitled_fn(people, slice(None), t))
+        code = ((no_erb | under30 | foreign).astype(np.int32) | (under30 << 1) | (foreign << 2)
+                | (no_erb << 3))
+        un = st == Status.UNEMPLOYED
+        svc = IS_SERVICE[st]
+        lt_hist = people.lt_before_service
+        from_svc = IS_SERVICE[people.prev_status]
+        c1 = un & (people.spell >= 12)
+        c2 = un & ~c1 & (people.unemp_months16 >= 12)
+        c3 = un & ~c1 & ~c2 & from_svc & lt_hist
+        c4 = svc & from_svc & lt_hist
+        c5 = svc & ~from_svc & lt_hist
+        comp = (c1 * np.int8(1) + c2 * np.int8(2) + c3 * np.int8(3) + c4 * np.int8(4)
+                + c5 * np.int8(5))
+        risk = un & (people.spell >= 6) & (people.spell < 12)
+        plan = seeker & ((t - people.plan_date) < self.plan_valid)
+        ben = np.where(RECEIVING[st], people.benefit, 0).astype(np.int8)
+        base = code * self.M + people.muni
+        n_base = N_COMBO * self.M
+        # (a) status x structural component; (b) jobseekers' flags (24 = not a jobseeker).
+        ka = (base * (N_STATUS + 1) + st) * N_COMP + comp
+        ca = np.bincount(ka, minlength=n_base * (N_STATUS + 1) * N_COMP).astype(float)
+        flags = np.where(seeker, risk * np.int8(1) + people.temp_laid * np.int8(2)
+                         + plan * np.int8(4) + ben * np.int8(8), np.int8(24))
+        cb = np.bincount(base * 25 + flags, minlength=n_base * 25).astype(float)
+        ga = np.tensordot(GROUP_MATRIX, ca.reshape(N_COMBO, self.M, N_STATUS + 1, N_COMP),
+                          axes=(1, 0))  # group, muni, status, comp
+        gb = np.tensordot(GROUP_MATRIX, cb.reshape(N_COMBO, self.M, 25), axes=(1, 0))
+        gb = gb[..., :24].reshape(len(GROUPS), self.M, 3, 2, 2, 2)  # ben, plan, temp, risk
+        by_s = ga.sum(axis=3)
+        S = self.stocks[t]
+        col = self._st
+        S[..., col["working_age"]] = by_s[..., :N_STATUS].sum(axis=-1)
+        for name, s in (("employed", Status.EMPLOYED), ("self_employed", Status.SELF_EMPLOYED),
+                        ("subsidised", Status.SUBSIDISED), ("unemployed", Status.UNEMPLOYED),
+                        ("training", Status.TRAINING), ("other_service", Status.OTHER_SERVICE),
+                        ("students", Status.STUDENT), ("outside_labour_force", Status.OUTSIDE)):
+            S[..., col[name]] = by_s[..., s]
+        S[..., col["long_term_unemployed"]] = ga[:, :, Status.UNEMPLOYED, 1]
+        S[..., col["structural_long_term"]] = ga[:, :, Status.UNEMPLOYED, 1]
+        S[..., col["structural_comparable"]] = ga[:, :, Status.UNEMPLOYED, 2]
+        S[..., col["structural_after_service"]] = ga[:, :, Status.UNEMPLOYED, 3]
+        svc_comp = ga[:, :, IS_SERVICE[: N_STATUS + 1]].sum(axis=2)
+        S[..., col["structural_service_to_service"]] = svc_comp[..., 4]
+        S[..., col["in_services_after_long_term"]] = svc_comp[..., 4] + svc_comp[..., 5]
+        S[..., col["temporarily_laid_off"]] = gb[..., :, :, 1, :].sum(axis=(2, 3, 4))
+        S[..., col["ltu_risk"]] = gb[..., 1].sum(axis=(2, 3, 4))
+        S[..., col["plans_up_to_date"]] = gb[..., 1, :, :].sum(axis=(2, 3, 4))
+        S[..., col["earnings_related_recipients"]] = gb[:, :, Benefit.EARNINGS_RELATED].sum(
+            axis=(2, 3, 4))
+        S[..., col["basic_benefit_recipients"]] = gb[:, :, Benefit.BASIC].sum(axis=(2, 3, 4))
+
+        ev = self._month_events.reshape(N_COMBO, self.M, len(EVENTS))
+        self.events[t] = np.tensordot(GROUP_MATRIX, ev, axes=(1, 0))
+        self._month_events[:] = 0.0
+        self.flows[t] = flows
+        self.stock_by_status[t] = np.bincount(
+            st.astype(np.int32) * self.M + people.muni, minlength=(N_STATUS + 1) * self.M
+        ).reshape(N_STATUS + 1, self.M)
+
+    # -------------------------------------------------------------- output
+    def to_frame(self, start: int = 0, end: int | None = None) -> pd.DataFrame:
+        """The tidy indicator table in real people.
+
+        One row per month × municipality × group × indicator, with the region total as
+        municipality ``"region"`` and the derived rates.
+        """
+        end = self.T - 1 if end is None else end
+        sl = slice(start, end + 1)
+        per = 1.0 / self.scale
+        counts = np.concatenate([self.stocks[sl], self.events[sl]], axis=-1) * per
+        region_total = counts.sum(axis=2, keepdims=True)
+        counts = np.concatenate([counts, region_total], axis=2)  # month, group, muni+1, k
+        names = STOCKS + EVENTS
+        derived, dnames = _derive(counts, names)
+        values = np.concatenate([counts, derived], axis=-1)
+        names = names + dnames
+        months = [month_label(t) for t in range(start, end + 1)]
+        munis = self.munis + ["region"]
+        idx = pd.MultiIndex.from_product([months, GROUPS, munis, names],
+                                         names=["month", "group", "municipality", "indicator"])
+        df = pd.DataFrame({"value": values.reshape(-1)}, index=idx).reset_index()
+        reg = self.region[sl].copy()
+        reg[:, [self._rg["advisors"], self._rg["clients"], self._rg["vacancies_public"],
+                self._rg["vacancies_hidden"], self._rg["applications"]]] *= per
+        reg_names = REGION + ["clients_per_advisor"]
+        cpa = reg[:, self._rg["clients"]] / np.maximum(reg[:, self._rg["advisors"]], 1e-9)
+        reg = np.column_stack([reg, cpa])
+        ridx = pd.MultiIndex.from_product([months, ["all"], ["region"], reg_names],
+                                          names=["month", "group", "municipality", "indicator"])
+        rdf = pd.DataFrame({"value": reg.reshape(-1)}, index=ridx).reset_index()
+        out = pd.concat([df, rdf], ignore_index=True)
+        for c in ("month", "group", "municipality", "indicator"):
+            out[c] = out[c].astype("category")
+        return out
+
+    def duration_profile(self, start: int = 0, end: int | None = None) -> pd.DataFrame:
+        """Monthly exit rates from unemployment by duration bucket, averaged over the period.
+
+        Rate = exits from the bucket during the month / unemployed in the bucket at its start
+        (for ``<1`` month: / inflow into unemployment during the month).
+        """
+        end = self.T - 1 if end is None else end
+        sl = slice(start, end + 1)
+        stock = self.duration_stock[sl].sum(axis=0)
+        inflow = self.events[sl, 0, :, EVENTS.index("inflow_to_unemployment")].sum()
+        stock[0] = inflow
+        exits = self.duration_exits[sl].sum(axis=0)
+        rows = []
+        for d, label in enumerate(["work", "services", "education", "outside", "migration"]):
+            rows.append(pd.Series(exits[d] / np.maximum(stock, 1e-9), index=DURATION_LABELS,
+                                  name=f"exit_to_{label}"))
+        return pd.DataFrame(rows).T.rename_axis("duration_months")
+
+
+def _derive(counts: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Rates and sums derived from counts (computed after summing, so the region is right)."""
+    k = {n: i for i, n in enumerate(names)}
+
+    def c(n: str) -> np.ndarray:
+        return counts[..., k[n]]
+
+    def ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(b > 0, a / b, np.nan)
+
+    employment = c("employed") + c("self_employed") + c("subsidised")
+    labour_force = employment + c("unemployed")
+    in_services = c("subsidised") + c("training") + c("other_service")
+    jobseekers = c("unemployed") + in_services
+    structural = (c("structural_long_term") + c("structural_comparable")
+                  + c("structural_after_service") + c("structural_service_to_service"))
+    ended = (c("spells_ended_to_work") + c("spells_ended_to_services")
+             + c("spells_ended_to_education") + c("spells_ended_to_outside")
+             + c("spells_ended_to_migration"))
+    d = {
+        "employment": employment,
+        "labour_force": labour_force,
+        "in_services": in_services,
+        "broad_unemployment": jobseekers,
+        "jobseekers": jobseekers,
+        "structural_unemployment": structural,
+        "spells_ended": ended,
+        "plan_backlog": jobseekers - c("plans_up_to_date"),
+        "unemployment_rate": ratio(c("unemployed"), labour_force),
+        "broad_unemployment_rate": ratio(jobseekers, labour_force + in_services - c("subsidised")),
+        "employment_rate": ratio(employment, c("working_age")),
+        "activation_rate": ratio(in_services, jobseekers),
+        "activation_rate_long_term": ratio(c("in_services_after_long_term"),
+                                           c("in_services_after_long_term")
+                                           + c("long_term_unemployed")),
+        "structural_share_of_unemployed": ratio(structural, c("unemployed")),
+        "long_term_share_of_unemployed": ratio(c("long_term_unemployed"), c("unemployed")),
+        "plans_up_to_date_share": ratio(c("plans_up_to_date"), jobseekers),
+        "referral_hire_share": ratio(c("referral_hires"), c("referrals")),
+        "municipal_benefit_share": ratio(c("benefit_eur_municipal"), c("benefit_eur")),
+    }
+    return np.stack(list(d.values()), axis=-1), list(d)

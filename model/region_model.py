@@ -1,0 +1,469 @@
+"""RegionModel: the Lahti-region employment ecosystem, one calendar month per step.
+
+The month runs in one fixed order of phases (:data:`PHASES`); each phase draws from its own random
+stream (:mod:`model.rng`):
+
+1. ``demography`` — ageing, retirement at 65, deaths, 15-year-olds entering, labour-force exits and
+   re-entries, self-employment, migration across the region's border;
+2. ``labour_demand`` — firms follow the demand path: quits, layoffs (temporary or permanent),
+   recalls, new vacancies (public or hidden);
+3. ``services`` — programme and service ends, degree students graduating and enrolling, coaches'
+   meetings within capacity, referrals to vacancies, training, other services and wage subsidy;
+4. ``matching`` — applications, employers' screening and hiring;
+5. ``benefits`` — entitlement, payments, the municipal share;
+6. ``indicators`` — month-end histories, stocks and events recorded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from agents.coaches import EmploymentService
+from agents.educators import DEGREE, TRAINING, Programmes
+from agents.firms import Firms, demand_index
+from agents.migration import in_migration, out_migration
+from agents.municipalities import Municipality
+from agents.people import People
+from agents.population import new_people, stochastic_round, synthesise
+from model.benefits import BenefitRules
+from model.calendar import month_label, parse_month
+from model.config import ModelConfig, validate
+from model.indicators import DESTINATION, DURATION_EDGES, Recorder, seeker_group_code
+from model.matching import application_weights, distance_matrix, match
+from model.rng import bernoulli_indices, spawn_streams
+from model.statuses import IS_JOBSEEKER, EmployerType, Status
+
+PHASES = ("demography", "labour_demand", "services", "matching", "benefits", "indicators")
+
+
+class RegionModel(mesa.Model):
+    """Agent-based model of the five municipalities' labour market and employment services.
+
+    Args:
+        config: A validated configuration; ``None`` composes the default one from ``conf/``.
+        **overrides: Hydra-style overrides applied to the default configuration when ``config``
+            is None, e.g. ``RegionModel(scale=0.1, seed=3)``.
+
+    Attributes:
+        people: The population (:class:`~agents.people.People`, array-backed).
+        firms: Employers and their vacancies (:class:`~agents.firms.Firms`).
+        service: The public employment service and its coaches.
+        programmes: Educators' programmes; ``programmes.educators`` are the educator agents.
+        municipalities: The municipality agents.
+        t: Index of the month to be simulated next (0 = 2018-01).
+    """
+
+    def __init__(self, config: ModelConfig | None = None, **overrides: Any):
+        if config is None:
+            from model.config import default_config
+
+            config = default_config(**overrides)
+        elif overrides:
+            raise TypeError("give either a config or overrides, not both")
+        self.config = cfg = validate(config)
+        super().__init__(rng=cfg.seed)
+        self.streams = spawn_streams(cfg.seed)
+        self.scale = cfg.scale
+        self.t = 0
+        self.end = cfg.end_index
+        self.n_months = self.end + 1
+        rng = self.streams["init"]
+
+        eco, reg = cfg.economy, cfg.region
+        self.sector_names = [s.name for s in eco.sectors]
+        shares = np.array([s.job_share for s in eco.sectors])
+        self.sector_shares = shares / shares.sum()
+        self.muni_names = [m.name for m in reg.municipalities]
+        hub_km = np.array([m.distance_to_hub_km for m in reg.municipalities])
+        self.distance = distance_matrix(hub_km)
+        self.app_weights = application_weights(self.distance, len(self.sector_names), eco)
+
+        self.municipalities = [Municipality(self, i, m) for i, m in enumerate(reg.municipalities)]
+        self.people: People = synthesise(cfg, rng, self.sector_shares)
+        self.firms = self._build_firms(rng)
+        self.total_base = float(self.firms.base.sum())
+        self.demand = demand_index(eco, self.n_months)
+        self.programmes = Programmes(self, reg.educators, self.sector_names, cfg.scale)
+        self._initial_students(rng)
+        self.rules = BenefitRules(cfg.rules)
+        svc = cfg.scenario.services
+        seekers = int(np.count_nonzero(IS_JOBSEEKER[self.people.status]))
+        n_coaches = max(1, round(seekers / svc.caseload))
+        self.service = EmploymentService(self, svc, n_coaches, "te_office", rng, cfg.scale)
+        self.nordic_start = parse_month(svc.nordic_model_start)
+
+        self.recorder = Recorder(self.n_months, self.muni_names, cfg.scale, svc.plan_valid_months)
+        self.people.refresh_history_counts()
+        self.recorder.initial_by_status = np.bincount(
+            self.people.status.astype(np.int32) * len(self.muni_names) + self.people.muni,
+            minlength=(Status.EMPTY + 1) * len(self.muni_names)).reshape(Status.EMPTY + 1, -1)
+        self.people.observer = self._observe
+        self.people.reset_flows()
+        self._referred = np.zeros(0, np.int64)
+        self.running = True
+
+    # ================================================================ construction
+    def _build_firms(self, rng: np.random.Generator) -> Firms:
+        """Firms in each (municipality, sector) sized to hold the employed residents who work there."""
+        cfg, p = self.config, self.people
+        eco = cfg.economy
+        workers = np.flatnonzero((p.status == Status.EMPLOYED) | (p.status == Status.SUBSIDISED))
+        n_m, n_s = len(self.muni_names), len(self.sector_names)
+        residents = np.bincount(p.muni[workers], minlength=n_m).astype(float)
+        jobs = residents * np.array([m.job_self_sufficiency for m in cfg.region.municipalities])
+        prob = jobs[None, :] * np.exp(-eco.commute_friction_per_km * self.distance)
+        prob /= prob.sum(axis=1, keepdims=True)
+        cum = np.cumsum(prob, axis=1)
+        home = p.muni[workers].astype(np.int64)
+        work = (rng.random(len(workers))[:, None] > cum[home]).sum(axis=1).clip(0, n_m - 1)
+        cell = work * n_s + p.field[workers]
+        f_muni, f_sector, f_etype, f_base = [], [], [], []
+        employer = np.empty(len(workers), np.int64)
+        n_firms = 0
+        etype_shares = [np.array(s.employer_type_shares) / sum(s.employer_type_shares)
+                        for s in eco.sectors]
+        for c in np.unique(cell):
+            who = np.flatnonzero(cell == c)
+            k = max(1, stochastic_round(rng, len(who) * eco.firms_per_1000_jobs / 1000.0 / 1.0))
+            size_w = (1.0 - rng.random(k)) ** (-1.0 / eco.firm_size_pareto)
+            employer[who] = n_firms + rng.choice(k, size=len(who), p=size_w / size_w.sum())
+            m, s = divmod(int(c), n_s)
+            f_muni += [m] * k
+            f_sector += [s] * k
+            f_etype += list(rng.choice(3, size=k, p=etype_shares[s]))
+            n_firms += k
+        p.employer[workers] = employer
+        regular = np.bincount(employer[p.status[workers] == Status.EMPLOYED], minlength=n_firms)
+        f_base = regular * (1.0 + eco.initial_vacancy_rate)
+        return Firms(np.array(f_muni), np.array(f_sector), np.array(f_etype), f_base)
+
+    def _initial_students(self, rng: np.random.Generator) -> None:
+        p = self.people
+        students = np.flatnonzero(p.status == Status.STUDENT)
+        level = np.where(p.edu[students] >= 1, 2, 1).astype(np.int8)
+        self.programmes.place_initial(rng, p, students, DEGREE, level, 0)
+        # Trainees need a training place; those beyond the places are in other services.
+        trainees = np.flatnonzero(p.status == Status.TRAINING)
+        self.programmes.place_initial(rng, p, trainees, TRAINING, None, 0)
+        p.status[trainees[p.programme[trainees] < 0]] = Status.OTHER_SERVICE
+
+    # ================================================================ observers
+    def _observe(self, idx: np.ndarray, old: np.ndarray, new: np.ndarray) -> None:
+        """Tally ended unemployment spells (by destination and duration) and new spells."""
+        rec, p = self.recorder, self.people
+        leaving = (old == Status.UNEMPLOYED) & (new != Status.UNEMPLOYED)
+        if np.any(leaving):
+            who = idx[leaving]
+            dest = DESTINATION[new[leaving]]
+            code = seeker_group_code(p, who)
+            muni = p.muni[who].astype(np.int64)
+            for d, name in enumerate(("spells_ended_to_work", "spells_ended_to_services",
+                                      "spells_ended_to_education", "spells_ended_to_outside",
+                                      "spells_ended_to_migration")):
+                sel = dest == d
+                rec.tally(name, code[sel], muni[sel])
+            bucket = np.where(p.spell[who] == 0, 0, np.searchsorted(DURATION_EDGES, p.spell[who],
+                                                                     side="right"))
+            np.add.at(rec.duration_exits[self.t], (dest, bucket), 1)
+        entering = (new == Status.UNEMPLOYED) & (old != Status.UNEMPLOYED)
+        if np.any(entering):
+            who = idx[entering]
+            rec.tally("inflow_to_unemployment", seeker_group_code(p, who),
+                      p.muni[who].astype(np.int64))
+
+    # ================================================================ the month
+    def step(self) -> None:
+        """Simulate one month: the phases of :data:`PHASES` in order."""
+        if self.t > self.end:
+            self.running = False
+            return
+        t = self.t
+        self.recorder.duration_start(t, self.people)
+        self.demography(t)
+        self.labour_demand(t)
+        self.services(t)
+        self.job_matching(t)
+        self.benefits(t)
+        self.indicators(t)
+        self.t += 1
+        if self.t > self.end:
+            self.running = False
+
+    def run(self) -> RegionModel:
+        """Step until the configured end month; returns the model."""
+        while self.t <= self.end:
+            self.step()
+        return self
+
+    # ---------------------------------------------------------------- phase 1
+    def demography(self, t: int) -> None:
+        """Ageing, exits at 65 and by death, 15-year-olds, participation flows and migration."""
+        cfg, p = self.config, self.people
+        pc = cfg.region.population
+        rng = self.streams["demography"]
+        act = np.flatnonzero(p.active)
+        p.age_m[act] += 1
+        p.leave(act[p.age_m[act] >= 65 * 12], t)
+        act = np.flatnonzero(p.active)
+        p.leave(bernoulli_indices(rng, act, pc.mortality_per_year / 12.0), t)
+
+        munis = cfg.region.municipalities
+        n_new = rng.poisson([m.population * m.child_share / 15.0 / 12.0 * self.scale
+                             for m in munis])
+        if n_new.sum():
+            muni = np.repeat(np.arange(len(munis)), n_new)
+            fl = np.array([m.foreign_language_share for m in munis])[muni]
+            idx = new_people(p, rng, int(n_new.sum()), muni, np.full(len(muni), 15 * 12),
+                             np.zeros(len(muni), np.int8), rng.random(len(muni)) < fl,
+                             len(self.sector_names), cfg)
+            p.enter(idx, Status.STUDENT, t)
+
+        un = np.flatnonzero(p.status == Status.UNEMPLOYED)
+        p_out = pc.unemployed_to_outside_rate * np.where(p.partial_wa[un], 2.0, 1.0)
+        p.move(bernoulli_indices(rng, un, p_out), Status.OUTSIDE, t)
+        outside = np.flatnonzero((p.status == Status.OUTSIDE) & (p.age_m < 63 * 12))
+        p.move(bernoulli_indices(rng, outside, pc.outside_reentry_rate), Status.UNEMPLOYED, t)
+        emp = np.flatnonzero(p.status == Status.EMPLOYED)
+        p.move(bernoulli_indices(rng, emp, pc.employed_to_outside_rate), Status.OUTSIDE, t)
+        eco = cfg.economy
+        un = np.flatnonzero(p.status == Status.UNEMPLOYED)
+        p.move(bernoulli_indices(rng, un, eco.self_employment_entry), Status.SELF_EMPLOYED, t)
+        se = np.flatnonzero(p.status == Status.SELF_EMPLOYED)
+        p.move(bernoulli_indices(rng, se, eco.self_employment_exit), Status.UNEMPLOYED, t)
+
+        mrng = self.streams["migration"]
+        leavers, expected = out_migration(mrng, p, cfg, t)
+        p.leave(leavers, t)
+        in_migration(mrng, p, cfg, t, expected, len(self.sector_names), self._take_vacancy)
+
+    def _take_vacancy(self, idx: np.ndarray) -> np.ndarray:
+        """Give movers who come for a job an open vacancy each; -1 where none is left."""
+        vac = self.firms.vacancies
+        firm = np.full(len(idx), -1, np.int64)
+        k = min(len(idx), len(vac))
+        if k:
+            pick = self.streams["migration"].choice(len(vac), size=k, replace=False)
+            firm[:k] = vac.firm[pick]
+            keep = np.ones(len(vac), bool)
+            keep[pick] = False
+            vac.keep(keep)
+        return firm
+
+    # ---------------------------------------------------------------- phase 2
+    def labour_demand(self, t: int) -> None:
+        """Firms adjust to demand: quits, layoffs, recalls and new vacancies."""
+        rng, eco = self.streams["demand"], self.config.economy
+        self.firms.update_demand(rng, eco, float(self.demand[t]), self.total_base)
+        emp = self.firms.employment(self.people)
+        self.firms.separations(rng, self.people, eco, t, emp)
+        self.firms.recalls(rng, self.people, eco, t, emp)
+        self.firms.open_vacancies(rng, self.people, eco, emp)
+
+    # ---------------------------------------------------------------- phase 3
+    def services(self, t: int) -> None:
+        """Programme and service ends, education flows, meetings and referrals."""
+        cfg, p, rec = self.config, self.people, self.recorder
+        svc = cfg.scenario.services
+        rng, erng = self.streams["services"], self.streams["education"]
+        prog = self.programmes
+        for e in prog.educators:
+            e.graduates = 0
+
+        # Labour-market training ends: completers gain skills (and maybe a new field).
+        ending = prog.finishing(p, Status.TRAINING, t)
+        prog.complete(erng, p, ending, svc)
+        p.move(ending, Status.UNEMPLOYED, t)
+        # Other services end.
+        ending = np.flatnonzero((p.status == Status.OTHER_SERVICE) & (p.service_end <= t))
+        p.employability[ending] *= np.float32(1.0 + svc.other_service_gain)
+        p.move(ending, Status.UNEMPLOYED, t)
+        # Wage-subsidised jobs end: the employer keeps some, by employer type.
+        ending = np.flatnonzero((p.status == Status.SUBSIDISED) & (p.service_end <= t))
+        firm = p.employer[ending]
+        keep = rng.random(len(ending)) < np.asarray(svc.subsidy_retention)[self.firms.etype[firm]]
+        kept, kept_firm = ending[keep], firm[keep]
+        p.move(kept, Status.EMPLOYED, t)
+        p.employer[kept] = kept_firm
+        np.add.at(self.firms.base, kept_firm, 1.0)
+        self.total_base = float(self.firms.base.sum())
+        p.move(ending[~keep], Status.UNEMPLOYED, t)
+
+        # Degree students graduate (or drop out) and enter the labour market or study on.
+        ending = prog.finishing(p, Status.STUDENT, t)
+        done = prog.complete(erng, p, ending, None)
+        p.programme[ending] = -1  # their places are free for the intake below
+        prog.count(p)
+        upper = done[p.edu[done] == 1]
+        go_on = upper[erng.random(len(upper)) < 0.35]  # assumption: a third continue to tertiary
+        cont, cprog = prog.place(erng, p, go_on, DEGREE, np.full(len(go_on), 2, np.int8))
+        prog._start(erng, p, cont, cprog, t, 1.0)
+        p.move(np.setdiff1d(ending, cont), Status.UNEMPLOYED, t)
+        # Students without a place (in-movers, 15-year-olds) take one; a year without -> register.
+        waiting = np.flatnonzero((p.status == Status.STUDENT) & (p.programme < 0))
+        lev = np.where(p.edu[waiting] >= 1, 2, 1).astype(np.int8)
+        got, gprog = prog.place(erng, p, waiting, DEGREE, lev)
+        prog._start(erng, p, got, gprog, t, 1.0)
+        stuck = waiting[(p.programme[waiting] < 0) & (p.spell[waiting] >= 12)]
+        p.move(stuck, Status.UNEMPLOYED, t)
+        young = np.flatnonzero((p.status == Status.UNEMPLOYED) & (p.age_m < 25 * 12))
+        applicants = bernoulli_indices(erng, young, cfg.region.population
+                                       .student_enrol_rate_young_unemployed)
+        lev = np.minimum(p.edu[applicants] + 1, 2).astype(np.int8)
+        prog.enrol(erng, p, applicants, DEGREE, lev, t, Status.STUDENT)
+
+        if t == self.nordic_start:  # the Nordic model came with extra staff
+            self.service.hire(round(len(self.service.coaches) * svc.nordic_extra_staff), rng)
+        # Coaching: effort decays, meetings within capacity, referrals.
+        seekers = IS_JOBSEEKER[p.status]
+        p.effort[seekers] *= np.float32(svc.effort_decay)
+        res = self.service.meetings(rng, p, t, nordic=t >= self.nordic_start)
+        rec.tally_people("meetings", p, res.met, res.n_meetings.astype(float))
+        self._referred = res.vacancy_referrals
+        rec.tally_people("referrals", p, res.vacancy_referrals)
+
+        started = prog.enrol(rng, p, res.training_referrals, TRAINING, None, t, Status.TRAINING)
+        rec.tally_people("training_starts", p, started)
+        other = res.other_service_referrals[p.status[res.other_service_referrals]
+                                            == Status.UNEMPLOYED]
+        rec.tally_people("other_service_starts", p, other)
+        p.move(other, Status.OTHER_SERVICE, t)
+        months = np.maximum(1, np.round(svc.other_service_months * rng.uniform(0.5, 1.5, len(other))))
+        p.service_end[other] = (t + months).astype(np.int16)
+        self._subsidy_placements(rng, t, res.subsidy_referrals)
+
+        # Service costs: trainee- and client-months by municipality (advisors: region level).
+        for status, price in ((Status.TRAINING, svc.training_cost_per_month),
+                              (Status.OTHER_SERVICE, svc.other_service_cost_per_month)):
+            who = np.flatnonzero(p.status == status)
+            rec.tally_people("service_cost_eur", p, who, np.full(len(who), price))
+        prog.tally(p)
+
+    def _subsidy_placements(self, rng: np.random.Generator, t: int, referred: np.ndarray) -> None:
+        """Place referred jobseekers in wage-subsidised jobs at employers of the drawn type."""
+        p, svc, rec = self.people, self.config.scenario.services, self.recorder
+        who = referred[p.status[referred] == Status.UNEMPLOYED]
+        if len(who) == 0:
+            return
+        w = np.asarray(svc.subsidy_employer_weights, float)
+        etype = rng.choice(3, size=len(who), p=w / w.sum())
+        firm = np.full(len(who), -1, np.int64)
+        for e in range(3):
+            pool = np.flatnonzero(self.firms.etype == e)
+            sel = np.flatnonzero(etype == e)
+            if len(pool) and len(sel):
+                firm[sel] = rng.choice(pool, size=len(sel))
+        ok = firm >= 0
+        who, firm, etype = who[ok], firm[ok], etype[ok]
+        for e, name in enumerate(("subsidy_starts_private", "subsidy_starts_municipality",
+                                  "subsidy_starts_third_sector")):
+            rec.tally_people(name, p, who[etype == e])
+        p.move(who, Status.SUBSIDISED, t)
+        p.employer[who] = firm
+        months = rng.choice(np.asarray(svc.subsidy_months), size=len(who))
+        p.service_end[who] = (t + months).astype(np.int16)
+
+    # ---------------------------------------------------------------- phase 4
+    def job_matching(self, t: int) -> None:
+        """Applications, screening and hiring through vacancies."""
+        cfg, p, rec = self.config, self.people, self.recorder
+        svc, eco = cfg.scenario.services, cfg.economy
+        st = p.status
+        base = np.zeros(p.capacity, np.float32)
+        un = st == Status.UNEMPLOYED
+        disc = np.exp(-eco.discouragement * np.minimum(p.spell, 24)).astype(np.float32)
+        # A spell that began this month has had half a month of search on average.
+        base[un] = np.where(p.temp_laid[un], 0.3, 1.0) * np.where(p.spell[un] == 0, 0.5, 1.0) * disc[un]
+        base[st == Status.TRAINING] = svc.training_effort
+        base[st == Status.OTHER_SERVICE] = 0.5
+        referred = self._referred[p.status[self._referred] == Status.UNEMPLOYED]
+        hires = match(self.streams["matching"], p, self.firms, eco, self.app_weights, base,
+                      referred, svc.referral_boost)
+        rec.tally_people("hires", p, hires.person)
+        rec.tally_people("referral_hires", p, hires.person[hires.referred])
+        p.move(hires.person, Status.EMPLOYED, t)
+        p.employer[hires.person] = hires.firm
+        self._applications = hires.applications
+
+    # ---------------------------------------------------------------- phase 5
+    def benefits(self, t: int) -> None:
+        """Pay benefits; the municipalities pay their share under the rules in force."""
+        p, rec = self.people, self.recorder
+        pay = self.rules.pay(p, t)
+        rec.tally_people("benefit_eur", p, pay.person, pay.euros)
+        rec.tally_people("benefit_eur_municipal", p, pay.person, pay.municipal)
+        rec.tally_people("benefit_eur_state", p, pay.person, pay.euros - pay.municipal)
+        per_muni = np.bincount(p.muni[pay.person], weights=pay.municipal,
+                               minlength=len(self.municipalities)) / self.scale
+        for m, euros in zip(self.municipalities, per_muni, strict=True):
+            m.pay_benefit_share(float(euros))
+
+    # ---------------------------------------------------------------- phase 6
+    def indicators(self, t: int) -> None:
+        """Close the month's histories and record all indicators."""
+        p, rec = self.people, self.recorder
+        p.close_month(self.rules.subsidised_work_accrues(t))
+        svc = self.service
+        seekers = IS_JOBSEEKER[p.status]
+        rec.set_region(t, "advisors", len(svc.coaches))
+        rec.set_region(t, "advisor_person_years", svc.person_years_per_month)
+        rec.set_region(t, "clients", float(np.count_nonzero(seekers & (p.coach >= 0))))
+        vac = self.firms.vacancies
+        rec.set_region(t, "vacancies_hidden", float(vac.hidden.sum()))
+        rec.set_region(t, "vacancies_public", float(len(vac) - vac.hidden.sum()))
+        rec.set_region(t, "applications", float(getattr(self, "_applications", 0)))
+        rec.set_region(t, "demand_index", float(self.demand[t]))
+        rec.close(t, p, self.rules.entitled, p.reset_flows())
+
+    # ================================================================ results
+    @property
+    def month(self) -> str:
+        """Label of the next month to simulate (``YYYY-MM``)."""
+        return month_label(self.t)
+
+    def indicator_frame(self, from_start: bool = True) -> pd.DataFrame:
+        """Tidy indicators of the simulated months (from ``config.start`` if ``from_start``)."""
+        last = self.t - 1
+        first = self.config.start_index if from_start else 0
+        if last < first:
+            raise RuntimeError("no month has been simulated yet in the reporting window")
+        return self.recorder.to_frame(first, last)
+
+    def series(self, indicator: str, municipality: str = "region", group: str = "all") -> pd.Series:
+        """One indicator as a monthly series."""
+        df = self.indicator_frame(from_start=False)
+        sel = df[(df.indicator == indicator) & (df.municipality == municipality)
+                 & (df.group == group)]
+        if sel.empty:
+            raise KeyError(f"no indicator {indicator!r} for {municipality!r} / {group!r}")
+        return sel.set_index("month")["value"].astype(float).rename(indicator)
+
+    def population_frame(self) -> pd.DataFrame:
+        """Everyone in the model now, one row per person, with readable municipality and field."""
+        df = self.people.to_frame()
+        df["municipality"] = pd.Categorical.from_codes(df.pop("muni"), self.muni_names)
+        df["field"] = pd.Categorical.from_codes(df["field"], self.sector_names)
+        return df
+
+    def person(self, i: int) -> dict[str, Any]:
+        """One person's attributes."""
+        out = self.people.view(i)
+        out["municipality"] = self.muni_names[out.pop("muni")]
+        out["field"] = self.sector_names[out["field"]]
+        return out
+
+    def firm_frame(self) -> pd.DataFrame:
+        """Firms with their employment and open vacancies."""
+        f = self.firms
+        return pd.DataFrame({
+            "municipality": pd.Categorical.from_codes(f.muni, self.muni_names),
+            "sector": pd.Categorical.from_codes(f.sector, self.sector_names),
+            "employer_type": pd.Categorical.from_codes(
+                f.etype, [e.name.lower() for e in EmployerType]),
+            "employees": f.employment(self.people),
+            "desired": f.desired,
+            "open_vacancies": np.bincount(f.vacancies.firm, minlength=len(f)),
+        }).rename_axis("firm")

@@ -1,0 +1,59 @@
+"""Labour-market statuses, person groups and their codes (Finnish employment-service statistics)."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+
+
+class Status(IntEnum):
+    """Each working-age person is in exactly one status each month."""
+
+    EMPLOYED = 0
+    SELF_EMPLOYED = 1
+    SUBSIDISED = 2  # wage-subsidised job: a service, and employment
+    UNEMPLOYED = 3
+    TRAINING = 4  # labour-market training
+    OTHER_SERVICE = 5  # work or training trial, rehabilitative work activity, purchased service
+    STUDENT = 6
+    OUTSIDE = 7  # outside the labour force, incl. disability pension
+    EMPTY = 8  # a free slot in the arrays (nobody)
+
+
+N_STATUS = 8
+STATUS_NAMES = [s.name.lower() for s in Status if s != Status.EMPTY]
+
+#: Statuses counted as "in services" (activation) — jobseekers who are not unemployed.
+SERVICES = np.array([Status.SUBSIDISED, Status.TRAINING, Status.OTHER_SERVICE], dtype=np.uint8)
+#: Statuses counted as employed in the labour force.
+EMPLOYMENT = np.array([Status.EMPLOYED, Status.SELF_EMPLOYED, Status.SUBSIDISED], dtype=np.uint8)
+
+IS_SERVICE = np.zeros(Status.EMPTY + 1, dtype=bool)
+IS_SERVICE[SERVICES] = True
+IS_EMPLOYMENT = np.zeros(Status.EMPTY + 1, dtype=bool)
+IS_EMPLOYMENT[EMPLOYMENT] = True
+IS_JOBSEEKER = IS_SERVICE.copy()
+IS_JOBSEEKER[Status.UNEMPLOYED] = True
+
+
+class Benefit(IntEnum):
+    """Unemployment benefit being paid."""
+
+    NONE = 0
+    EARNINGS_RELATED = 1
+    BASIC = 2  # labour-market subsidy / basic allowance
+
+
+class EmployerType(IntEnum):
+    """Employer types of firms."""
+
+    PRIVATE = 0
+    MUNICIPALITY = 1
+    THIRD_SECTOR = 2
+
+
+EMPLOYER_TYPE_NAMES = ["private", "municipality", "third_sector"]
+
+#: Reported person groups; "target" is the experiment's target group (see docs/model.md).
+GROUPS = ["all", "target", "non_target", "under30", "foreign_language", "no_earnings_related"]

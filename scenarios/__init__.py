@@ -1,0 +1,1 @@
+"""Scenarios and intervention modules (the measures of the experiment)."""

@@ -1,0 +1,80 @@
+"""Structural unemployment and the activation rate on hand-built histories."""
+
+import numpy as np
+import pytest
+
+from agents.people import People
+from model.indicators import STOCKS, Recorder
+from model.statuses import Benefit, Status
+
+
+def build():
+    """Seven people with known histories (all in municipality 0, aged 40, native speakers)."""
+    rows = [
+        # status, previous, spell, months unemployed of last 16, long-term before service
+        ("A", Status.UNEMPLOYED, Status.EMPLOYED, 14, 14, False),  # long-term unemployed
+        ("B", Status.UNEMPLOYED, Status.EMPLOYED, 3, 13, False),  # 13 of 16: comparable
+        ("C", Status.UNEMPLOYED, Status.TRAINING, 2, 5, True),  # back from a service
+        ("D", Status.OTHER_SERVICE, Status.TRAINING, 2, 0, True),  # service to service
+        ("E", Status.TRAINING, Status.UNEMPLOYED, 1, 12, True),  # first service after LTU
+        ("F", Status.UNEMPLOYED, Status.EMPLOYED, 3, 4, False),  # short spell
+        ("G", Status.EMPLOYED, Status.UNEMPLOYED, 5, 0, False),
+    ]
+    p = People(capacity=len(rows), n_muni=2)
+    idx = p.allocate(len(rows))
+    for i, (_, st, prev, spell, u16, lt) in zip(idx, rows, strict=True):
+        p.status[i], p.prev_status[i], p.spell[i] = st, prev, spell
+        p.unemp_months16[i], p.lt_before_service[i] = u16, lt
+        p.age_m[i] = 40 * 12
+        p.benefit[i] = Benefit.BASIC if st != Status.EMPLOYED else Benefit.NONE
+        p.plan_date[i] = 0
+    return p
+
+
+def recorded(p, t=0):
+    rec = Recorder(1, ["X", "Y"], scale=1.0, plan_valid=6)
+    rec.close(t, p, lambda people, idx, t: np.zeros(people.capacity, bool)[idx], p.reset_flows())
+    df = rec.to_frame()
+    return df[(df.group == "all") & (df.municipality == "region")].set_index("indicator")["value"]
+
+
+def test_four_structural_components():
+    v = recorded(build())
+    assert v["structural_long_term"] == 1  # A
+    assert v["structural_comparable"] == 1  # B
+    assert v["structural_after_service"] == 1  # C
+    assert v["structural_service_to_service"] == 1  # D
+    assert v["structural_unemployment"] == 4
+    assert v["long_term_unemployed"] == 1
+    assert v["ltu_risk"] == 0
+
+
+def test_activation_rate_and_broad_unemployment():
+    v = recorded(build())
+    assert v["unemployed"] == 4 and v["in_services"] == 2
+    assert v["activation_rate"] == pytest.approx(2 / 6)
+    assert v["broad_unemployment"] == 6
+    # long-term: services after a long-term history (D, E) over those plus the LTU (A)
+    assert v["activation_rate_long_term"] == pytest.approx(2 / 3)
+    assert v["unemployment_rate"] == pytest.approx(4 / 5)
+
+
+def test_groups_split_the_population():
+    p = build()
+    p.foreign[:2] = True
+    p.age_m[2] = 25 * 12
+    rec = Recorder(1, ["X", "Y"], scale=1.0, plan_valid=6)
+    rec.close(0, p, lambda people, idx, t: np.ones(people.capacity, bool)[idx], p.reset_flows())
+    k = STOCKS.index("working_age")
+    total = rec.stocks[0, 0, :, k].sum()
+    target, non_target = rec.stocks[0, 1, :, k].sum(), rec.stocks[0, 2, :, k].sum()
+    assert total == 7 and target + non_target == total
+    assert rec.stocks[0, 4, :, k].sum() == 2  # foreign-language
+    assert rec.stocks[0, 3, :, k].sum() == 1  # under 30
+
+
+def test_plan_backlog_counts_out_of_date_plans():
+    p = build()
+    p.plan_date[:] = -10
+    v = recorded(p, t=0)
+    assert v["plans_up_to_date"] == 0 and v["plan_backlog"] == 6

@@ -1,0 +1,129 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from calibration.observed import monthly_points
+from model.hydra_config import compose_config
+from model.indicators import EVENTS, STOCKS
+from model.region_model import RegionModel
+from model.statuses import N_STATUS, Status
+
+
+def test_builds_with_defaults_and_runs(small_run):
+    m = small_run
+    assert not m.running and m.month == "2021-01"
+    assert m.people.n_active > 4000
+    assert len(m.firms) > 100 and len(m.service.coaches) >= 1
+    assert len(m.programmes.educators) == 3 and len(m.municipalities) == 5
+    df = m.indicator_frame()
+    assert set(df.columns) == {"month", "group", "municipality", "indicator", "value"}
+    assert set(df.municipality.unique()) == {"Lahti", "Hollola", "Orimattila", "Asikkala",
+                                             "Kärkölä", "region"}
+
+
+def test_stocks_and_flows_balance_every_month(small_run):
+    rec = small_run.recorder
+    prev = rec.initial_by_status
+    for t in range(small_run.t):
+        f = rec.flows[t]  # from, to, municipality
+        loops = np.einsum("ssm->sm", f)
+        inflow = f.sum(axis=0) - loops
+        outflow = f.sum(axis=1) - loops
+        expected = prev + inflow - outflow
+        # every real status (the last row counts free slots, which have no municipality)
+        np.testing.assert_array_equal(rec.stock_by_status[t][:N_STATUS], expected[:N_STATUS],
+                                      err_msg=f"month {t}")
+        prev = rec.stock_by_status[t]
+
+
+def test_recorded_stocks_match_the_population(small_run):
+    m = small_run
+    t = m.t - 1
+    k = STOCKS.index("unemployed")
+    for i in range(5):
+        n = np.count_nonzero((m.people.status == Status.UNEMPLOYED) & (m.people.muni == i))
+        assert m.recorder.stocks[t, 0, i, k] == n
+    assert m.recorder.stock_by_status[t][:N_STATUS].sum() == m.people.n_active
+
+
+def test_region_counts_are_sums_of_municipalities(small_run):
+    df = small_run.indicator_frame()
+    sel = df[(df.group == "all") & (df.indicator == "unemployed") & (df.month == "2020-06")]
+    region = sel[sel.municipality == "region"].value.iloc[0]
+    assert region == pytest.approx(sel[sel.municipality != "region"].value.sum())
+
+
+def test_same_seed_identical_and_different_seeds_differ(small_config):
+    from dataclasses import replace
+
+    short = replace(small_config, end="2018-12")
+    a = RegionModel(short).run().recorder
+    b = RegionModel(short).run().recorder
+    c = RegionModel(replace(short, seed=short.seed + 1)).run().recorder
+    np.testing.assert_array_equal(a.stocks, b.stocks)
+    np.testing.assert_array_equal(a.events, b.events)
+    assert not np.array_equal(a.stocks, c.stocks)
+
+
+def test_vacancy_constraint_in_matching(small_run):
+    """Every hire fills an open vacancy once; nobody is hired twice in a month."""
+    from model.matching import match
+
+    m = RegionModel(compose_config(["scale=0.05", "end=2019-06"]))
+    for _ in range(6):
+        m.step()
+    p, firms = m.people, m.firms
+    n_open = len(firms.vacancies)
+    open_per_firm = np.bincount(firms.vacancies.firm, minlength=len(firms))
+    base = (p.status == Status.UNEMPLOYED).astype(np.float32)
+    hires = match(m.streams["matching"], p, firms, m.config.economy, m.app_weights, base,
+                  np.zeros(0, np.int64), 3.0)
+    assert 0 < len(hires.person) <= n_open
+    assert len(np.unique(hires.person)) == len(hires.person)
+    assert (np.bincount(hires.firm, minlength=len(firms)) <= open_per_firm).all()
+    assert len(firms.vacancies) == n_open - len(hires.person)
+
+
+def test_people_and_firms_as_frames(small_run):
+    pop = small_run.population_frame()
+    assert len(pop) == small_run.people.n_active
+    assert {"age", "status", "municipality", "field", "employability"} <= set(pop.columns)
+    one = small_run.person(int(pop.index[0]))
+    assert one["municipality"] in small_run.muni_names
+    firms = small_run.firm_frame()
+    assert firms.employees.sum() == (small_run.people.status == Status.EMPLOYED).sum()
+
+
+def test_events_are_recorded(small_run):
+    ev = small_run.recorder.events[:, 0].sum(axis=(0, 1))
+    for name in ("spells_ended_to_work", "hires", "meetings", "referrals", "benefit_eur",
+                 "benefit_eur_municipal", "inflow_to_unemployment", "training_starts"):
+        assert ev[EVENTS.index(name)] > 0, name
+
+
+def test_nordic_model_raises_meetings_of_new_jobseekers():
+    """From 2022-05 new jobseekers are met twice a month: more meetings per unemployed."""
+    m = RegionModel(compose_config(["scale=0.05", "end=2022-10"])).run()
+    meet = m.series("meetings") / m.series("unemployed")
+    assert meet["2022-06":"2022-10"].mean() > 1.1 * meet["2021-06":"2022-03"].mean()
+
+
+@pytest.fixture(scope="module")
+def default_run():
+    """The default configuration at a fifth of the population, 2018-2022."""
+    return RegionModel(compose_config(["scale=0.2", "end=2022-12"])).run()
+
+
+def test_lahti_unemployment_rate_2018_2022_is_in_a_plausible_band(default_run):
+    model = default_run.series("unemployment_rate", "Lahti")
+    obs = monthly_points("unemployment_rate", ["Lahti"])
+    obs = obs[(obs.month >= "2018-01") & (obs.month <= "2022-12")]
+    assert len(obs) >= 15
+    err = model.reindex(obs.month).to_numpy() - obs.value.to_numpy()
+    assert np.abs(err).max() < 0.05, pd.Series(err, index=obs.month).round(3).to_dict()
+    assert np.sqrt(np.mean(err**2)) < 0.03
+
+
+def test_the_2020_shock_raises_unemployment(default_run):
+    s = default_run.series("unemployment_rate", "Lahti")
+    assert s["2020-05":"2020-09"].max() > s["2019-09":"2020-02"].mean() + 0.02

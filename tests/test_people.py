@@ -1,0 +1,69 @@
+import numpy as np
+
+from agents.people import People, popcount16, popcount32
+from model.statuses import Status
+
+
+def make(n=5):
+    p = People(capacity=n, n_muni=2)
+    idx = p.allocate(n)
+    p.age_m[idx] = 40 * 12
+    p.enter(idx, Status.UNEMPLOYED, t=0)
+    p.reset_flows()
+    return p, idx
+
+
+def test_popcounts():
+    x = np.array([0, 1, 0xFFFF, 0b1010], dtype=np.uint16)
+    assert popcount16(x).tolist() == [0, 1, 16, 2]
+    y = np.array([(1 << 28) - 1, 1 << 20 | 1], dtype=np.uint32)
+    assert popcount32(y).tolist() == [28, 2]
+
+
+def test_move_counts_flows_and_keeps_previous_status():
+    p, idx = make()
+    p.move(idx[:2], Status.EMPLOYED, t=1)
+    flows = p.reset_flows()
+    assert flows[Status.UNEMPLOYED, Status.EMPLOYED].sum() == 2
+    assert (p.prev_status[idx[:2]] == Status.UNEMPLOYED).all()
+    assert (p.spell[idx[:2]] == 0).all()
+
+
+def test_long_term_history_follows_a_chain_of_services():
+    p, idx = make(1)
+    for _ in range(13):
+        p.close_month()
+    assert p.spell[idx[0]] == 13 and p.unemp_months16[idx[0]] == 13
+    p.move(idx, Status.TRAINING, t=13)
+    assert p.lt_before_service[idx[0]]
+    p.move(idx, Status.OTHER_SERVICE, t=14)
+    assert p.lt_before_service[idx[0]]  # service to service keeps the history
+    p.move(idx, Status.UNEMPLOYED, t=15)
+    assert p.lt_before_service[idx[0]]  # back in unemployment from a service
+    p.move(idx, Status.EMPLOYED, t=16)
+    assert not p.lt_before_service[idx[0]]
+
+
+def test_short_history_does_not_make_a_service_structural():
+    p, idx = make(1)
+    for _ in range(3):
+        p.close_month()
+    p.move(idx, Status.TRAINING, t=3)
+    assert not p.lt_before_service[idx[0]]
+
+
+def test_leave_frees_the_slot_and_allocate_reuses_or_grows():
+    p, idx = make(3)
+    p.leave(idx[:1], t=1)
+    assert p.status[idx[0]] == Status.EMPTY and p.n_active == 2
+    again = p.allocate(2)
+    assert idx[0] in again
+    assert p.capacity >= 4
+
+
+def test_views():
+    p, idx = make(2)
+    view = p.view(int(idx[0]))
+    assert view["status"] == "unemployed" and view["age"] == 40
+    df = p.to_frame()
+    assert len(df) == 2 and set(df.status) == {"unemployed"}
