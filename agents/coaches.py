@@ -15,7 +15,7 @@ import numpy as np
 
 from agents.people import People
 from model.config import ServicesConfig
-from model.statuses import IS_JOBSEEKER, Status
+from model.statuses import Status, is_jobseeker
 
 
 class Coach(mesa.Agent):
@@ -95,7 +95,7 @@ class EmploymentService:
                  nordic: bool) -> MeetingResult:
         """Hold this month's meetings within each coach's capacity; decide referrals."""
         cfg = self.cfg
-        seekers = np.flatnonzero(IS_JOBSEEKER[people.status])
+        seekers = np.flatnonzero(is_jobseeker(people.status))
         self.assign(rng, people, seekers)
         unemp = seekers[people.status[seekers] == Status.UNEMPLOYED]
         since = t - people.last_meeting[unemp].astype(np.int64)
@@ -108,7 +108,8 @@ class EmploymentService:
         clients, need, since = unemp[due], need[due], since[due]
         coach = people.coach[clients].astype(np.int64)
         # Most overdue first within each coach (never met = most overdue), ties at random.
-        order = np.lexsort((rng.random(len(clients)), -np.minimum(since, 999), coach))
+        overdue = 999 - np.minimum(since, 999)
+        order = np.argsort((coach << 20) | (overdue << 10) | rng.integers(0, 1024, len(clients)))
         clients, need, coach = clients[order], need[order], coach[order]
         cum = np.cumsum(need)
         start = np.searchsorted(coach, np.arange(len(self.coaches)))

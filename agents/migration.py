@@ -38,12 +38,13 @@ def out_migration(rng: np.random.Generator, people: People, cfg: ModelConfig,
     mig = cfg.region.migration
     act = np.flatnonzero(people.active)
     rates = np.array(mig.out_rate_by_age) / 12.0
-    age = people.age_m[act] // 12
-    band = np.searchsorted(AGE_BAND_EDGES, age, side="right")
-    expected = np.bincount(band, weights=rates[band], minlength=5)
-    young_tertiary = (people.edu[act] == 2) & (age < 30)
-    expected += np.bincount(band[young_tertiary], minlength=5) * rates[:5] * (
-        mig.tertiary_out_factor_young - 1.0)
+    by_age = np.bincount(people.age_m[act] // 12, minlength=65)
+    band_of_age = np.searchsorted(AGE_BAND_EDGES, np.arange(len(by_age)), side="right")
+    n_band = np.bincount(band_of_age, weights=by_age, minlength=5)[:5]
+    expected = n_band * rates
+    yt_age = people.age_m[(people.edu == 2) & (people.age_m < 30 * 12) & people.active] // 12
+    yt_band = np.bincount(band_of_age[yt_age], minlength=5)[:5]
+    expected += yt_band * rates * (mig.tertiary_out_factor_young - 1.0)
     # Thinning: candidates at the highest rate, each kept with its own rate / highest.
     p_max = rates.max() * max(mig.tertiary_out_factor_young, 1.0)
     cand = bernoulli_indices(rng, act, p_max)

@@ -9,12 +9,21 @@ and flows balance every month.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from model.statuses import IS_EMPLOYMENT, IS_JOBSEEKER, IS_SERVICE, N_STATUS, Benefit, Status
+from model.statuses import (
+    IS_EMPLOYMENT,
+    IS_JOBSEEKER,
+    IS_SERVICE,
+    N_STATUS,
+    Benefit,
+    Status,
+    is_employment,
+)
 
 #: Attribute name -> (dtype, value of an empty slot).
 FIELDS: dict[str, tuple[Any, Any]] = {
@@ -64,6 +73,24 @@ def popcount32(x: np.ndarray) -> np.ndarray:
     return POP16[x & 0xFFFF] + POP16[x >> 16]
 
 
+@dataclass
+class Transitions:
+    """Changes of status in one month: one element per change, in the order they happened."""
+
+    old: np.ndarray
+    new: np.ndarray
+    muni: np.ndarray
+    code: np.ndarray  # group flags at the time of the change (see People.group_code)
+    spell: np.ndarray  # completed months in the old status
+    n_muni: int
+
+    def flows(self) -> np.ndarray:
+        """Counts by (from status, to status, municipality)."""
+        n = N_STATUS + 1
+        key = (self.old.astype(np.int32) * n + self.new) * self.n_muni + self.muni
+        return np.bincount(key, minlength=n * n * self.n_muni).reshape(n, n, self.n_muni)
+
+
 class People:
     """The population: arrays indexed by slot; ``status == EMPTY`` marks a free slot."""
 
@@ -73,8 +100,8 @@ class People:
         for name, (dtype, empty) in FIELDS.items():
             setattr(self, name, np.full(0, empty, dtype=dtype))
         self._grow(capacity)
-        #: Flow counts of the current month: (from status, to status, municipality).
-        self.flows = np.zeros((N_STATUS + 1, N_STATUS + 1, n_muni), dtype=np.int64)
+        #: This month's changes of status, logged by :meth:`move` (see :meth:`take_transitions`).
+        self._log: list[tuple[np.ndarray, ...]] = []
         #: Called as ``observer(idx, old_status, new_status)`` before every change of status.
         self.observer: Callable[[np.ndarray, np.ndarray, np.ndarray], None] | None = None
 
@@ -122,11 +149,13 @@ class People:
         if len(idx) == 0:
             return
         old = self.status[idx]
-        new_arr = np.broadcast_to(np.asarray(new, dtype=np.uint8), idx.shape)
+        if np.ndim(new) == 0:
+            new_arr = np.full(len(idx), new, dtype=np.uint8)
+        else:
+            new_arr = np.asarray(new, dtype=np.uint8)
         if self.observer is not None:
             self.observer(idx, old, new_arr)
-        key = (old.astype(np.int64) * (N_STATUS + 1) + new_arr) * self.n_muni + self.muni[idx]
-        self.flows += np.bincount(key, minlength=self.flows.size).reshape(self.flows.shape)
+        self._log.append((old, new_arr, self.muni[idx], self.group_code(idx), self.spell[idx]))
 
         was_service = IS_SERVICE[old]
         into_service = IS_SERVICE[new_arr]
@@ -159,26 +188,52 @@ class People:
         """End-of-month update of histories and spells (called once, before indicators)."""
         act = self.active
         st = self.status
-        self.unemp_hist = ((self.unemp_hist << np.uint16(1)) |
-                           (st == Status.UNEMPLOYED).astype(np.uint16))
-        worked = IS_EMPLOYMENT[st]
+        is_un = st == Status.UNEMPLOYED
+        worked = is_employment(st)
         if not subsidised_work_accrues:
             worked = worked & (st != Status.SUBSIDISED)
+        # Running counts: add this month, drop the month that leaves the window.
+        self.unemp_months16 += is_un.view(np.uint8)
+        self.unemp_months16 -= (self.unemp_hist >> np.uint16(15)).astype(np.uint8)
+        self.work_months28 += worked.view(np.uint8)
+        self.work_months28 -= ((self.work_hist >> np.uint32(27)) & np.uint32(1)).astype(np.uint8)
+        self.unemp_hist = (self.unemp_hist << np.uint16(1)) | is_un.astype(np.uint16)
         self.work_hist = (((self.work_hist << np.uint32(1)) & np.uint32((1 << 28) - 1)) |
                           worked.astype(np.uint32))
-        self.spell += act.astype(np.int16)
-        self.refresh_history_counts()
+        self.spell += act.view(np.int8)
 
     def refresh_history_counts(self) -> None:
         """Recount months unemployed (last 16) and employed (last 28) from the history bits."""
         self.unemp_months16 = POP16[self.unemp_hist]
         self.work_months28 = popcount32(self.work_hist)
 
+    def group_code(self, idx: np.ndarray) -> np.ndarray:
+        """Group flags of people ``idx`` as jobseekers (see ``model.indicators``).
+
+        Bit 0: experiment target group (not on earnings-related allowance, under 30, or
+        foreign-language); bit 1: under 30; bit 2: foreign-language; bit 3: not on
+        earnings-related allowance.
+        """
+        u8 = np.uint8
+        under30 = (self.age_m[idx] < 30 * 12).view(u8)
+        foreign = self.foreign[idx].view(u8)
+        no_erb = (self.benefit[idx] != Benefit.EARNINGS_RELATED).view(u8)
+        return (no_erb | under30 | foreign) | (under30 << u8(1)) | (foreign << u8(2)) | (
+            no_erb << u8(3))
+
+    def take_transitions(self) -> Transitions:
+        """This month's logged changes of status (and start a new log)."""
+        log, self._log = self._log, []
+        if not log:
+            e8 = np.zeros(0, np.uint8)
+            return Transitions(e8, e8, np.zeros(0, np.int8), e8, np.zeros(0, np.int16),
+                               self.n_muni)
+        cols = [np.concatenate(c) for c in zip(*log, strict=True)]
+        return Transitions(*cols, n_muni=self.n_muni)
+
     def reset_flows(self) -> np.ndarray:
-        """Return this month's flow counts and start a new month."""
-        out = self.flows
-        self.flows = np.zeros_like(out)
-        return out
+        """This month's flow counts (from status, to status, municipality); starts a new log."""
+        return self.take_transitions().flows()
 
     # ------------------------------------------------------------------ views
     def age_years(self, idx: np.ndarray | slice = slice(None)) -> np.ndarray:

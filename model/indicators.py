@@ -25,10 +25,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from agents.people import People
-from model.benefits import RECEIVING
+from agents.people import People, Transitions
 from model.calendar import month_label
-from model.statuses import GROUPS, IS_JOBSEEKER, IS_SERVICE, N_STATUS, Benefit, Status
+from model.statuses import (
+    GROUPS,
+    IS_SERVICE,
+    N_STATUS,
+    Benefit,
+    Status,
+    is_benefit_status,
+    is_jobseeker,
+    is_service,
+)
 
 N_COMBO = 16  # 4 group flag bits: target, under 30, foreign-language, no earnings-related
 N_COMP = 6  # 0 none, 1 LTU, 2 comparable LTU, 3 after service, 4 service to service, 5 other LT svc
@@ -76,11 +84,7 @@ DURATION_LABELS = ["<1", "1-3", "3-6", "6-12", "12-18", "18-24", ">24"]
 
 def seeker_group_code(people: People, idx: np.ndarray) -> np.ndarray:
     """Group flags of jobseekers ``idx`` (their benefit says whether they get earnings-related)."""
-    under30 = people.age_m[idx] < 30 * 12
-    foreign = people.foreign[idx]
-    no_erb = people.benefit[idx] != Benefit.EARNINGS_RELATED
-    target = no_erb | under30 | foreign
-    return (target.astype(np.int64) | (under30 << 1) | (foreign << 2) | (no_erb << 3))
+    return people.group_code(idx).astype(np.int64)
 
 
 class Recorder:
@@ -132,37 +136,61 @@ class Recorder:
         self.duration_stock[t] = np.bincount(b, minlength=len(DURATION_LABELS))
 
     # -------------------------------------------------------------- stocks
-    def close(self, t: int, people: People, entitled_fn, flows: np.ndarray) -> None:
-        """Record month ``t``'s stocks (after ``people.close_month()``) and its events."""
+    def _transitions(self, t: int, tr: Transitions) -> None:
+        """Tally ended unemployment spells (by destination and duration), new spells and flows."""
+        self.flows[t] = tr.flows()
+        un = Status.UNEMPLOYED
+        key = tr.code.astype(np.int32) * self.M + tr.muni
+        leaving = (tr.old == un) & (tr.new != un)
+        dest = DESTINATION[tr.new[leaving]]
+        n_base = N_COMBO * self.M
+        ended = np.bincount(dest * n_base + key[leaving], minlength=5 * n_base).reshape(5, n_base)
+        for d, name in enumerate(("spells_ended_to_work", "spells_ended_to_services",
+                                  "spells_ended_to_education", "spells_ended_to_outside",
+                                  "spells_ended_to_migration")):
+            self._month_events[:, self._ev[name]] += ended[d]
+        entering = (tr.new == un) & (tr.old != un)
+        self._month_events[:, self._ev["inflow_to_unemployment"]] += np.bincount(
+            key[entering], minlength=n_base)
+        spell = tr.spell[leaving]
+        bucket = np.where(spell == 0, 0, np.searchsorted(DURATION_EDGES, spell, side="right"))
+        nb = len(DURATION_LABELS)
+        self.duration_exits[t] = np.bincount(dest * nb + bucket, minlength=5 * nb).reshape(5, nb)
+
+    def close(self, t: int, people: People, entitled_fn, transitions: Transitions) -> None:
+        """Record month ``t``'s stocks (after ``people.close_month()``), flows and events."""
+        self._transitions(t, transitions)
         st = people.status
-        seeker = IS_JOBSEEKER[st]
+        seeker = is_jobseeker(st)
+        u8 = np.uint8
         under30 = people.age_m < 30 * 12
         foreign = people.foreign
         erb = people.benefit == Benefit.EARNINGS_RELATED
         no_erb = np.where(seeker, ~erb, ~entitled_fn(people, slice(None), t))
-        code = ((no_erb | under30 | foreign).astype(np.int32) | (under30 << 1) | (foreign << 2)
-                | (no_erb << 3))
+        code = ((no_erb | under30 | foreign).view(u8) | (under30.view(u8) << u8(1))
+                | (foreign.view(u8) << u8(2)) | (no_erb.view(u8) << u8(3)))
         un = st == Status.UNEMPLOYED
-        svc = IS_SERVICE[st]
+        svc = is_service(st)
         lt_hist = people.lt_before_service
-        from_svc = IS_SERVICE[people.prev_status]
-        c1 = un & (people.spell >= 12)
-        c2 = un & ~c1 & (people.unemp_months16 >= 12)
+        from_svc = is_service(people.prev_status)
+        long = people.spell >= 12
+        c1 = un & long
+        c2 = un & ~long & (people.unemp_months16 >= 12)
         c3 = un & ~c1 & ~c2 & from_svc & lt_hist
         c4 = svc & from_svc & lt_hist
         c5 = svc & ~from_svc & lt_hist
-        comp = (c1 * np.int8(1) + c2 * np.int8(2) + c3 * np.int8(3) + c4 * np.int8(4)
-                + c5 * np.int8(5))
-        risk = un & (people.spell >= 6) & (people.spell < 12)
+        comp = (c1.view(u8) + c2.view(u8) * u8(2) + c3.view(u8) * u8(3) + c4.view(u8) * u8(4)
+                + c5.view(u8) * u8(5))
+        risk = un & (people.spell >= 6) & ~long
         plan = seeker & ((t - people.plan_date) < self.plan_valid)
-        ben = np.where(RECEIVING[st], people.benefit, 0).astype(np.int8)
-        base = code * self.M + people.muni
+        ben = np.where(is_benefit_status(st), people.benefit, u8(0))
+        base = code.astype(np.int32) * self.M + people.muni
         n_base = N_COMBO * self.M
         # (a) status x structural component; (b) jobseekers' flags (24 = not a jobseeker).
         ka = (base * (N_STATUS + 1) + st) * N_COMP + comp
         ca = np.bincount(ka, minlength=n_base * (N_STATUS + 1) * N_COMP).astype(float)
-        flags = np.where(seeker, risk * np.int8(1) + people.temp_laid * np.int8(2)
-                         + plan * np.int8(4) + ben * np.int8(8), np.int8(24))
+        flags = np.where(seeker, risk.view(u8) + people.temp_laid.view(u8) * u8(2)
+                         + plan.view(u8) * u8(4) + ben * u8(8), u8(24))
         cb = np.bincount(base * 25 + flags, minlength=n_base * 25).astype(float)
         ga = np.tensordot(GROUP_MATRIX, ca.reshape(N_COMBO, self.M, N_STATUS + 1, N_COMP),
                           axes=(1, 0))  # group, muni, status, comp
@@ -194,10 +222,7 @@ class Recorder:
         ev = self._month_events.reshape(N_COMBO, self.M, len(EVENTS))
         self.events[t] = np.tensordot(GROUP_MATRIX, ev, axes=(1, 0))
         self._month_events[:] = 0.0
-        self.flows[t] = flows
-        self.stock_by_status[t] = np.bincount(
-            st.astype(np.int32) * self.M + people.muni, minlength=(N_STATUS + 1) * self.M
-        ).reshape(N_STATUS + 1, self.M)
+        self.stock_by_status[t] = ga[0].sum(axis=2).T.round().astype(np.int64)
 
     # -------------------------------------------------------------- output
     def to_frame(self, start: int = 0, end: int | None = None) -> pd.DataFrame:

@@ -55,19 +55,35 @@ def application_weights(dist: np.ndarray, n_sectors: int, cfg: EconomyConfig) ->
     return w.reshape(m * n_sectors, m * n_sectors)
 
 
-def _draw_cells(rng: np.random.Generator, weights: np.ndarray, counts: np.ndarray,
-                types: np.ndarray) -> np.ndarray:
-    """Draw a vacancy cell for each application of searcher ``types`` (-1 where none is open)."""
-    p = weights * counts[None, :]
-    tot = p.sum(axis=1)
-    ok = tot[types] > 0
-    cum = np.cumsum(p / np.where(tot > 0, tot, 1.0)[:, None], axis=1)
-    cum[:, -1] = 1.0
-    n_cells = weights.shape[1]
-    flat = (np.arange(len(weights))[:, None] + cum).ravel()
-    pos = np.searchsorted(flat, types + rng.random(len(types)) * (1 - 1e-12), side="right")
-    cell = np.minimum(pos - types * n_cells, n_cells - 1)
-    return np.where(ok, cell, -1)
+LUT_SIZE = 256
+
+
+def draw_categories(rng: np.random.Generator, probs: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Draw one category per element of ``rows`` from the row's distribution ``probs[row]``.
+
+    ``probs`` is (rows × categories) and each used row sums to 1. Uses a lookup table of
+    ``LUT_SIZE`` buckets per row to start the inverse-CDF search near the answer, then steps
+    forward; the draw is exact (the same distribution as a full binary search).
+    """
+    n_cat = probs.shape[1]
+    cum = np.cumsum(probs, axis=1)
+    cum[:, -1] = 1.0 + 1e-9  # guard against rounding: every u < 1 falls inside
+    n_rows = len(probs)
+    grid = np.arange(LUT_SIZE) / LUT_SIZE
+    # lut[r, j] = first category whose cumulative probability exceeds j / LUT_SIZE (one sorted
+    # search over all rows: row r's values are offset by 2r, which keeps rows apart)
+    offset = 2.0 * np.arange(n_rows)[:, None]
+    flat = (offset + cum).ravel()
+    lut = (np.searchsorted(flat, (offset + grid[None, :]).ravel(), side="right").reshape(
+        n_rows, LUT_SIZE) - np.arange(n_rows)[:, None] * n_cat)
+    u = rng.random(len(rows))
+    cat = lut[rows, (u * LUT_SIZE).astype(np.int64)]
+    todo = np.flatnonzero(cum[rows, cat] <= u)
+    while len(todo):
+        cat[todo] += 1
+        still = cum[rows[todo], cat[todo]] <= u[todo]
+        todo = todo[still]
+    return np.minimum(cat, n_cat - 1)
 
 
 def match(rng: np.random.Generator, people: People, firms: Firms, cfg: EconomyConfig,
@@ -78,51 +94,62 @@ def match(rng: np.random.Generator, people: People, firms: Firms, cfg: EconomyCo
     vac = firms.vacancies
     empty = Hires(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, bool), 0, 0)
     searchers = np.flatnonzero(effort_base > 0)
-    if len(vac) == 0 or len(searchers) == 0:
+    if len(vac) == 0 or (len(searchers) == 0 and len(referred) == 0):
         return empty
-    effort = effort_base[searchers] + people.effort[searchers]
-    n_apps = rng.poisson(effort * cfg.applications_per_month)
-    person = np.repeat(searchers, n_apps)
-    hidden_pool = rng.random(len(person)) < cfg.network_share
-    is_ref = np.zeros(len(person), bool)
-    if len(referred):
-        person = np.concatenate([person, referred])
-        hidden_pool = np.concatenate([hidden_pool, np.zeros(len(referred), bool)])
-        is_ref = np.concatenate([is_ref, np.ones(len(referred), bool)])
-    types = people.muni[person].astype(np.int64) * n_sec + people.field[person]
+    # Everything about the applicant is computed once per searcher; applications index into it.
+    who = np.concatenate([searchers, referred])
+    n_s = len(searchers)
+    unemp = people.status[who] == Status.UNEMPLOYED
+    duration = np.where(unemp, people.spell[who], people.unemp_months16[who])
+    own = (people.employability[who]
+           * np.asarray(cfg.education_fit, np.float32)[people.edu[who]]
+           * np.where(people.foreign[who], np.float32(cfg.language_fit), np.float32(1.0))
+           * np.where(people.partial_wa[who], np.float32(cfg.partial_work_ability_fit),
+                      np.float32(1.0))
+           * np.exp(np.float32(-cfg.duration_penalty)
+                    * np.minimum(duration, cfg.duration_penalty_months).astype(np.float32)))
+    own[n_s:] *= np.float32(referral_boost)
+    types = people.muni[who].astype(np.int64) * n_sec + people.field[who]
+    rate = (effort_base[searchers] + people.effort[searchers]) * cfg.applications_per_month
 
     vcell = firms.muni[vac.firm].astype(np.int64) * n_sec + firms.sector[vac.firm]
     n_cells = weights.shape[1]
-    target = np.full(len(person), -1, dtype=np.int64)
+    apps, targets = [], []
     for hidden in (False, True):
+        share = cfg.network_share if hidden else 1.0 - cfg.network_share
+        # Poisson thinning: applications to each pool are independent Poisson counts.
+        n_apps = rng.poisson(rate * share)
+        app = np.repeat(np.arange(n_s), n_apps)
+        if not hidden:
+            app = np.concatenate([app, np.arange(n_s, len(who))])  # referrals: public vacancies
         in_pool = np.flatnonzero(vac.hidden == hidden)
-        apps = np.flatnonzero(hidden_pool == hidden)
-        if len(in_pool) == 0 or len(apps) == 0:
+        if len(in_pool) == 0 or len(app) == 0:
             continue
         counts = np.bincount(vcell[in_pool], minlength=n_cells)
-        cell = _draw_cells(rng, weights, counts.astype(float), types[apps])
+        p = weights * counts[None, :]
+        tot = p.sum(axis=1)
+        p /= np.where(tot > 0, tot, 1.0)[:, None]
+        app = app[tot[types[app]] > 0]
+        cell = draw_categories(rng, p, types[app])
         order = in_pool[np.argsort(vcell[in_pool], kind="stable")]
         start = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        ok = cell >= 0
-        pick = start[cell[ok]] + np.floor(rng.random(ok.sum()) * counts[cell[ok]]).astype(np.int64)
-        target[apps[ok]] = order[pick]
-    keep = target >= 0
-    person, target, is_ref = person[keep], target[keep], is_ref[keep]
-    if len(person) == 0:
+        pick = start[cell] + (rng.random(len(cell)) * counts[cell]).astype(np.int64)
+        apps.append(app)
+        targets.append(order[pick])
+    if not apps:
         return empty
+    app = np.concatenate(apps)
+    target = np.concatenate(targets)
+    if len(app) == 0:
+        return empty
+    same_field = (types[app] % n_sec) == firms.sector[vac.firm[target]]
+    score = (own[app]
+             * np.where(same_field, np.float32(1.0), np.float32(cfg.other_field_fit))
+             * np.exp(np.float32(cfg.score_noise_sd)
+                      * rng.standard_normal(len(app), dtype=np.float32)))
+    person = who[app]
+    is_ref = app >= n_s
 
-    sector = firms.sector[vac.firm[target]]
-    unemp = people.status[person] == Status.UNEMPLOYED
-    duration = np.where(unemp, people.spell[person], people.unemp_months16[person])
-    score = (people.employability[person]
-             * np.asarray(cfg.education_fit)[people.edu[person]]
-             * np.where(people.foreign[person], cfg.language_fit, 1.0)
-             * np.where(people.partial_wa[person], cfg.partial_work_ability_fit, 1.0)
-             * np.where(people.field[person] == sector, 1.0, cfg.other_field_fit)
-             * np.exp(-cfg.duration_penalty * np.minimum(duration, cfg.duration_penalty_months))
-             * np.exp(cfg.score_noise_sd * rng.standard_normal(len(person)))
-             * np.where(is_ref, referral_boost, 1.0))
-    # Sort applications by vacancy, best score first, with one float key.
     # Group applications by vacancy (a radix sort on small integer keys).
     key_dtype = np.uint16 if len(vac) < 1 << 16 else np.int64
     order = np.argsort(target.astype(key_dtype), kind="stable")
@@ -131,7 +158,7 @@ def match(rng: np.random.Generator, people: People, firms: Firms, cfg: EconomyCo
     starts = np.flatnonzero(new_seg)
     seg = np.cumsum(new_seg) - 1
 
-    hired_p, hired_v, hired_ref = [], [], []
+    hired_p, hired_v, hired_ref = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, bool)]
     live = score.copy()  # 0 marks an application no longer considered
     gone_p = np.zeros(people.capacity, bool)
     for _ in range(ROUNDS):

@@ -32,10 +32,10 @@ from agents.population import new_people, stochastic_round, synthesise
 from model.benefits import BenefitRules
 from model.calendar import month_label, parse_month
 from model.config import ModelConfig, validate
-from model.indicators import DESTINATION, DURATION_EDGES, Recorder, seeker_group_code
+from model.indicators import Recorder
 from model.matching import application_weights, distance_matrix, match
 from model.rng import bernoulli_indices, spawn_streams
-from model.statuses import IS_JOBSEEKER, EmployerType, Status
+from model.statuses import IS_JOBSEEKER, EmployerType, Status, is_jobseeker
 
 PHASES = ("demography", "labour_demand", "services", "matching", "benefits", "indicators")
 
@@ -101,8 +101,7 @@ class RegionModel(mesa.Model):
         self.recorder.initial_by_status = np.bincount(
             self.people.status.astype(np.int32) * len(self.muni_names) + self.people.muni,
             minlength=(Status.EMPTY + 1) * len(self.muni_names)).reshape(Status.EMPTY + 1, -1)
-        self.people.observer = self._observe
-        self.people.reset_flows()
+        self.people.take_transitions()  # the initial state is the starting stock, not a flow
         self._referred = np.zeros(0, np.int64)
         self.running = True
 
@@ -151,30 +150,6 @@ class RegionModel(mesa.Model):
         self.programmes.place_initial(rng, p, trainees, TRAINING, None, 0)
         p.status[trainees[p.programme[trainees] < 0]] = Status.OTHER_SERVICE
 
-    # ================================================================ observers
-    def _observe(self, idx: np.ndarray, old: np.ndarray, new: np.ndarray) -> None:
-        """Tally ended unemployment spells (by destination and duration) and new spells."""
-        rec, p = self.recorder, self.people
-        leaving = (old == Status.UNEMPLOYED) & (new != Status.UNEMPLOYED)
-        if np.any(leaving):
-            who = idx[leaving]
-            dest = DESTINATION[new[leaving]]
-            code = seeker_group_code(p, who)
-            muni = p.muni[who].astype(np.int64)
-            for d, name in enumerate(("spells_ended_to_work", "spells_ended_to_services",
-                                      "spells_ended_to_education", "spells_ended_to_outside",
-                                      "spells_ended_to_migration")):
-                sel = dest == d
-                rec.tally(name, code[sel], muni[sel])
-            bucket = np.where(p.spell[who] == 0, 0, np.searchsorted(DURATION_EDGES, p.spell[who],
-                                                                     side="right"))
-            np.add.at(rec.duration_exits[self.t], (dest, bucket), 1)
-        entering = (new == Status.UNEMPLOYED) & (old != Status.UNEMPLOYED)
-        if np.any(entering):
-            who = idx[entering]
-            rec.tally("inflow_to_unemployment", seeker_group_code(p, who),
-                      p.muni[who].astype(np.int64))
-
     # ================================================================ the month
     def step(self) -> None:
         """Simulate one month: the phases of :data:`PHASES` in order."""
@@ -205,9 +180,8 @@ class RegionModel(mesa.Model):
         cfg, p = self.config, self.people
         pc = cfg.region.population
         rng = self.streams["demography"]
-        act = np.flatnonzero(p.active)
-        p.age_m[act] += 1
-        p.leave(act[p.age_m[act] >= 65 * 12], t)
+        p.age_m += p.active
+        p.leave(np.flatnonzero(p.age_m >= 65 * 12), t)
         act = np.flatnonzero(p.active)
         p.leave(bernoulli_indices(rng, act, pc.mortality_per_year / 12.0), t)
 
@@ -318,8 +292,7 @@ class RegionModel(mesa.Model):
         if t == self.nordic_start:  # the Nordic model came with extra staff
             self.service.hire(round(len(self.service.coaches) * svc.nordic_extra_staff), rng)
         # Coaching: effort decays, meetings within capacity, referrals.
-        seekers = IS_JOBSEEKER[p.status]
-        p.effort[seekers] *= np.float32(svc.effort_decay)
+        p.effort *= np.float32(svc.effort_decay)  # zero for everyone but jobseekers
         res = self.service.meetings(rng, p, t, nordic=t >= self.nordic_start)
         rec.tally_people("meetings", p, res.met, res.n_meetings.astype(float))
         self._referred = res.vacancy_referrals
@@ -373,10 +346,12 @@ class RegionModel(mesa.Model):
         svc, eco = cfg.scenario.services, cfg.economy
         st = p.status
         base = np.zeros(p.capacity, np.float32)
-        un = st == Status.UNEMPLOYED
-        disc = np.exp(-eco.discouragement * np.minimum(p.spell, 24)).astype(np.float32)
+        un = np.flatnonzero(st == Status.UNEMPLOYED)
+        spell = p.spell[un]
         # A spell that began this month has had half a month of search on average.
-        base[un] = np.where(p.temp_laid[un], 0.3, 1.0) * np.where(p.spell[un] == 0, 0.5, 1.0) * disc[un]
+        base[un] = (np.where(p.temp_laid[un], np.float32(0.3), np.float32(1.0))
+                    * np.where(spell == 0, np.float32(0.5), np.float32(1.0))
+                    * np.exp(np.float32(-eco.discouragement) * np.minimum(spell, 24)))
         base[st == Status.TRAINING] = svc.training_effort
         base[st == Status.OTHER_SERVICE] = 0.5
         referred = self._referred[p.status[self._referred] == Status.UNEMPLOYED]
@@ -407,7 +382,7 @@ class RegionModel(mesa.Model):
         p, rec = self.people, self.recorder
         p.close_month(self.rules.subsidised_work_accrues(t))
         svc = self.service
-        seekers = IS_JOBSEEKER[p.status]
+        seekers = is_jobseeker(p.status)
         rec.set_region(t, "advisors", len(svc.coaches))
         rec.set_region(t, "advisor_person_years", svc.person_years_per_month)
         rec.set_region(t, "clients", float(np.count_nonzero(seekers & (p.coach >= 0))))
@@ -416,7 +391,7 @@ class RegionModel(mesa.Model):
         rec.set_region(t, "vacancies_public", float(len(vac) - vac.hidden.sum()))
         rec.set_region(t, "applications", float(getattr(self, "_applications", 0)))
         rec.set_region(t, "demand_index", float(self.demand[t]))
-        rec.close(t, p, self.rules.entitled, p.reset_flows())
+        rec.close(t, p, self.rules.entitled, p.take_transitions())
 
     # ================================================================ results
     @property

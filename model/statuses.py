@@ -57,3 +57,25 @@ EMPLOYER_TYPE_NAMES = ["private", "municipality", "third_sector"]
 
 #: Reported person groups; "target" is the experiment's target group (see docs/model.md).
 GROUPS = ["all", "target", "non_target", "under30", "foreign_language", "no_earnings_related"]
+
+
+# Fast predicates on whole status arrays (comparisons are much cheaper than table look-ups).
+def is_jobseeker(status: np.ndarray) -> np.ndarray:
+    """Unemployed or in a service (statuses 2-5)."""
+    return (status >= Status.SUBSIDISED) & (status <= Status.OTHER_SERVICE)
+
+
+def is_service(status: np.ndarray) -> np.ndarray:
+    """Wage-subsidised, in labour-market training or in another service."""
+    return (status == Status.SUBSIDISED) | (status == Status.TRAINING) | (
+        status == Status.OTHER_SERVICE)
+
+
+def is_employment(status: np.ndarray) -> np.ndarray:
+    """Employed, self-employed or wage-subsidised (statuses 0-2)."""
+    return status <= Status.SUBSIDISED
+
+
+def is_benefit_status(status: np.ndarray) -> np.ndarray:
+    """Statuses in which unemployment benefit is paid: unemployed, training, other services."""
+    return (status >= Status.UNEMPLOYED) & (status <= Status.OTHER_SERVICE)

@@ -33,7 +33,7 @@ def build():
 
 def recorded(p, t=0):
     rec = Recorder(1, ["X", "Y"], scale=1.0, plan_valid=6)
-    rec.close(t, p, lambda people, idx, t: np.zeros(people.capacity, bool)[idx], p.reset_flows())
+    rec.close(t, p, lambda people, idx, t: np.zeros(people.capacity, bool)[idx], p.take_transitions())
     df = rec.to_frame()
     return df[(df.group == "all") & (df.municipality == "region")].set_index("indicator")["value"]
 
@@ -64,7 +64,7 @@ def test_groups_split_the_population():
     p.foreign[:2] = True
     p.age_m[2] = 25 * 12
     rec = Recorder(1, ["X", "Y"], scale=1.0, plan_valid=6)
-    rec.close(0, p, lambda people, idx, t: np.ones(people.capacity, bool)[idx], p.reset_flows())
+    rec.close(0, p, lambda people, idx, t: np.ones(people.capacity, bool)[idx], p.take_transitions())
     k = STOCKS.index("working_age")
     total = rec.stocks[0, 0, :, k].sum()
     target, non_target = rec.stocks[0, 1, :, k].sum(), rec.stocks[0, 2, :, k].sum()
