@@ -41,7 +41,7 @@ def synthesise(cfg: ModelConfig, rng: np.random.Generator, sector_shares: np.nda
     sizes = [stochastic_round(rng, m.population * m.working_age_share * cfg.scale)
              for m in reg.municipalities]
     n = int(sum(sizes))
-    people = People(capacity=int(n * 1.3) + 64, n_muni=len(sizes))
+    people = People(capacity=int(n * 1.05) + 64, n_muni=len(sizes))
     idx = np.arange(n)
     muni = np.repeat(np.arange(len(sizes)), sizes)
     people.muni[idx] = muni

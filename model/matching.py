@@ -115,11 +115,10 @@ def match(rng: np.random.Generator, people: People, firms: Firms, cfg: EconomyCo
     vcell = firms.muni[vac.firm].astype(np.int64) * n_sec + firms.sector[vac.firm]
     n_cells = weights.shape[1]
     apps, targets = [], []
+    sent = np.repeat(np.arange(n_s), rng.poisson(rate))
+    to_hidden = rng.random(len(sent), dtype=np.float32) < cfg.network_share
     for hidden in (False, True):
-        share = cfg.network_share if hidden else 1.0 - cfg.network_share
-        # Poisson thinning: applications to each pool are independent Poisson counts.
-        n_apps = rng.poisson(rate * share)
-        app = np.repeat(np.arange(n_s), n_apps)
+        app = sent[to_hidden == hidden]
         if not hidden:
             app = np.concatenate([app, np.arange(n_s, len(who))])  # referrals: public vacancies
         in_pool = np.flatnonzero(vac.hidden == hidden)

@@ -127,3 +127,17 @@ def test_lahti_unemployment_rate_2018_2022_is_in_a_plausible_band(default_run):
 def test_the_2020_shock_raises_unemployment(default_run):
     s = default_run.series("unemployment_rate", "Lahti")
     assert s["2020-05":"2020-09"].max() > s["2019-09":"2020-02"].mean() + 0.02
+
+
+def test_running_history_counts_match_the_history_bits(small_run):
+    from agents.people import popcount16, popcount32
+
+    p = small_run.people
+    act = p.active
+    np.testing.assert_array_equal(p.unemp_months16[act], popcount16(p.unemp_hist[act]))
+    np.testing.assert_array_equal(p.work_months28[act], popcount32(p.work_hist[act]))
+
+
+def test_capacity_of_coaches_is_never_exceeded(small_run):
+    for c in small_run.service.coaches:
+        assert c.meetings <= c.capacity
