@@ -67,7 +67,7 @@ EVENTS = [
     "benefit_eur_municipal", "benefit_eur_state", "service_cost_eur",
 ]
 REGION = [
-    "advisors", "advisor_person_years", "clients", "vacancies_public", "vacancies_hidden",
+    "advisors", "advisor_person_years", "advisor_cost_eur", "clients", "vacancies_public", "vacancies_hidden",
     "applications", "demand_index",
 ]
 #: Destination classes of ended unemployment spells, by new status.

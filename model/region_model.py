@@ -385,6 +385,8 @@ class RegionModel(mesa.Model):
         seekers = is_jobseeker(p.status)
         rec.set_region(t, "advisors", len(svc.coaches))
         rec.set_region(t, "advisor_person_years", svc.person_years_per_month)
+        rec.set_region(t, "advisor_cost_eur", svc.person_years_per_month
+                       * self.config.scenario.services.advisor_cost_per_year)
         rec.set_region(t, "clients", float(np.count_nonzero(seekers & (p.coach >= 0))))
         vac = self.firms.vacancies
         rec.set_region(t, "vacancies_hidden", float(vac.hidden.sum()))
