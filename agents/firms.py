@@ -14,7 +14,7 @@ import numpy as np
 
 from agents.people import People
 from model.calendar import parse_month
-from model.config import EconomyConfig
+from model.config import EconomyConfig, ModelConfig
 from model.rng import bernoulli_indices
 from model.statuses import Status
 
@@ -59,6 +59,50 @@ class Vacancies:
         self.age = np.concatenate([self.age, np.zeros(len(firm), np.int16)])
 
 
+class SeparationRisk:
+    """Relative separation hazard of a worker: education, language, youth and municipality.
+
+    ``factor = (personal relative risk) ** elasticity * municipality factor``, scaled so that the
+    employed at the start average 1. The municipality factors make each municipality's initial
+    unemployment rate its steady state: they are proportional to the odds of its observed rate
+    over its workers' mean personal factor.
+    """
+
+    def __init__(self, people: People, cfg: ModelConfig):
+        pc = cfg.region.population
+        k = cfg.economy.separation_risk_elasticity
+        self.edu = np.array([pc.rel_risk_basic, pc.rel_risk_upper, 1.0]) ** k
+        self.foreign = pc.rel_risk_foreign ** k
+        self.young = pc.rel_risk_young ** k
+        emp = np.flatnonzero(people.status == Status.EMPLOYED)
+        personal = self._personal(people, emp)
+        munis = cfg.region.municipalities
+        mean_p = np.bincount(people.muni[emp], weights=personal, minlength=len(munis)) / np.maximum(
+            np.bincount(people.muni[emp], minlength=len(munis)), 1)
+        ur = np.array([m.unemployment_rate for m in munis])
+        self.muni = (ur / (1 - ur)) / np.maximum(mean_p, 1e-9)
+        total = personal * self.muni[people.muni[emp]]
+        self.muni /= total.mean() if len(total) else 1.0
+        self.max_factor = float(self.edu.max() * max(self.foreign, 1.0) * max(self.young, 1.0)
+                                * self.muni.max())
+
+    def _personal(self, people: People, idx: np.ndarray) -> np.ndarray:
+        return (self.edu[people.edu[idx]] * np.where(people.foreign[idx], self.foreign, 1.0)
+                * np.where(people.age_m[idx] < 25 * 12, self.young, 1.0))
+
+    def factor(self, people: People, idx: np.ndarray) -> np.ndarray:
+        """Relative separation hazard of people ``idx``."""
+        return self._personal(people, idx) * self.muni[people.muni[idx]]
+
+    def draw(self, rng: np.random.Generator, people: People, idx: np.ndarray,
+             rate: float) -> np.ndarray:
+        """Who of ``idx`` separates this month at average ``rate`` (thinning at the top rate)."""
+        p_max = min(rate * self.max_factor, 1.0)
+        cand = bernoulli_indices(rng, idx, p_max)
+        p = np.minimum(rate * self.factor(people, cand), 1.0)
+        return cand[rng.random(len(cand)) * p_max < p]
+
+
 class Firms:
     """Employers: municipality, sector, employer type, desired employment and vacancies."""
 
@@ -70,6 +114,7 @@ class Firms:
         self.log_level = np.zeros(len(muni))  # idiosyncratic growth
         self.desired = self.base.copy()
         self.vacancies = Vacancies.empty()
+        self.separation_risk: SeparationRisk | None = None
 
     def __len__(self) -> int:
         return len(self.muni)
@@ -97,7 +142,7 @@ class Firms:
         ``emp`` (regular employees per firm) is updated in place.
         """
         employed = np.flatnonzero(people.status == Status.EMPLOYED)
-        quits = bernoulli_indices(rng, employed, cfg.quit_rate)
+        quits = self.separation_risk.draw(rng, people, employed, cfg.quit_rate)
         emp -= np.bincount(people.employer[quits], minlength=len(self))
         people.move(quits, Status.UNEMPLOYED, t)
 

@@ -83,8 +83,11 @@ class PopulationConfig:
     mortality_per_year: float = param(0.0025, 0.0, 0.02, unit="per person-year",
                                       source="assumption: Finnish working-age mortality ~2-3 per 1000")
     outside_reentry_rate: float = param(
-        0.03, 0.0, 0.2, unit="per month", source="assumption: keeps the outside stock stable; "
-        "includes returns after a lapsed registration")
+        0.06, 0.0, 0.5, unit="per month, for those who left work, unemployment or a service",
+        source="assumption: returns after a lapsed registration or a break from work")
+    outside_entry_rate: float = param(
+        0.003, 0.0, 0.2, unit="per month, for others outside the labour force",
+        source="assumption: keeps the outside stock roughly stable")
     employed_to_outside_rate: float = param(0.0015, 0.0, 0.05, unit="per month",
                                             source="assumption")
     unemployed_to_outside_rate: float = param(
@@ -198,8 +201,13 @@ class EconomyConfig:
                                     "(Guerrero & Axtell 2013)", unit="tail index")
     firm_shock_sd: float = param(0.03, 0.0, 0.3, unit="log, per month",
                                  source=f"assumption: skewed firm growth ({EVID}Guerrero & Axtell)")
-    quit_rate: float = param(0.008, 0.0, 0.1, unit="per month",
+    quit_rate: float = param(0.008, 0.0, 0.1, unit="per month, average over the employed",
                              source="assumption: calibrated to the inflow into unemployment")
+    separation_risk_elasticity: float = param(
+        1.0, 0.0, 2.0, unit="exponent on the relative unemployment risk",
+        source="assumption: separations differ by education, language, age and municipality in "
+        "proportion to the observed unemployment differences (region.population rel_risk_*, the "
+        "municipalities' 2018 rates); below 1 damps them, since employers' screening adds to them")
     layoff_speed: float = param(0.5, 0.0, 1.0, unit="share of excess shed a month", source="assumption")
     temporary_layoff_share: float = param(
         0.4, 0.0, 1.0, unit="share of layoffs", source=f"{OBS}: Hollola 2020-05, 602 of 1,546 "
@@ -310,9 +318,9 @@ class ServicesConfig:
     referral_probability: float = param(0.3, 0.0, 1.0, unit="per meeting", source="assumption")
     referral_boost: float = param(3.0, 1.0, 10.0, unit="x score",
                                   source=f"{EVID}Bollens & Cockx 2017: matched referral triples exits")
-    training_referral: float = param(0.06, 0.0, 1.0, unit="per meeting", source="assumption: "
+    training_referral: float = param(0.08, 0.0, 1.0, unit="per meeting", source="assumption: "
                                      f"with other services gives the exits to services of {EVID}TEM 2015")
-    other_service_referral: float = param(0.10, 0.0, 1.0, unit="per meeting",
+    other_service_referral: float = param(0.12, 0.0, 1.0, unit="per meeting",
                                           source="assumption: as training_referral")
     subsidy_referral: float = param(0.03, 0.0, 1.0, unit="per meeting, after 6 months",
                                     source="assumption")

@@ -24,7 +24,7 @@ import pandas as pd
 
 from agents.coaches import EmploymentService
 from agents.educators import DEGREE, TRAINING, Programmes
-from agents.firms import Firms, demand_index
+from agents.firms import Firms, SeparationRisk, demand_index
 from agents.migration import in_migration, out_migration
 from agents.municipalities import Municipality
 from agents.people import People
@@ -85,6 +85,7 @@ class RegionModel(mesa.Model):
         self.municipalities = [Municipality(self, i, m) for i, m in enumerate(reg.municipalities)]
         self.people: People = synthesise(cfg, rng, self.sector_shares)
         self.firms = self._build_firms(rng)
+        self.firms.separation_risk = SeparationRisk(self.people, cfg)
         self.total_base = float(self.firms.base.sum())
         self.demand = demand_index(eco, self.n_months)
         self.programmes = Programmes(self, reg.educators, self.sector_names, cfg.scale)
@@ -200,7 +201,9 @@ class RegionModel(mesa.Model):
         p_out = pc.unemployed_to_outside_rate * np.where(p.partial_wa[un], 2.0, 1.0)
         p.move(bernoulli_indices(rng, un, p_out), Status.OUTSIDE, t)
         outside = np.flatnonzero((p.status == Status.OUTSIDE) & (p.age_m < 63 * 12))
-        p.move(bernoulli_indices(rng, outside, pc.outside_reentry_rate), Status.UNEMPLOYED, t)
+        returning = p.prev_status[outside] <= Status.OTHER_SERVICE  # left work, unemployment or a service
+        rate = np.where(returning, pc.outside_reentry_rate, pc.outside_entry_rate)
+        p.move(bernoulli_indices(rng, outside, rate), Status.UNEMPLOYED, t)
         emp = np.flatnonzero(p.status == Status.EMPLOYED)
         p.move(bernoulli_indices(rng, emp, pc.employed_to_outside_rate), Status.OUTSIDE, t)
         eco = cfg.economy
