@@ -145,44 +145,68 @@ class People:
             getattr(self, name)[idx] = empty
 
     def move(self, idx: np.ndarray, new: np.ndarray | int, t: int) -> None:
-        """Change the status of people ``idx`` to ``new`` and keep the bookkeeping consistent."""
+        """Change the status of people ``idx`` to ``new`` and keep the bookkeeping consistent.
+
+        ``new`` is one status for everyone (the common case, handled with fewer array operations)
+        or one status per person.
+        """
         if len(idx) == 0:
             return
+        if np.ndim(new) != 0:
+            self._move_many(idx, np.asarray(new, dtype=np.uint8), t)
+            return
+        new = int(new)
         old = self.status[idx]
-        if np.ndim(new) == 0:
-            new_arr = np.full(len(idx), new, dtype=np.uint8)
-        else:
-            new_arr = np.asarray(new, dtype=np.uint8)
+        new_arr = np.full(len(idx), new, dtype=np.uint8)
         if self.observer is not None:
             self.observer(idx, old, new_arr)
         self._log.append((old, new_arr, self.muni[idx], self.group_code(idx), self.spell[idx]))
-
-        was_service = IS_SERVICE[old]
-        into_service = IS_SERVICE[new_arr]
-        # The long-term history that makes later unemployment "structural" is kept along a chain of
-        # services and set when the chain starts from unemployment.
-        starts_chain = into_service & ~was_service
-        if np.any(starts_chain):
-            s = idx[starts_chain]
-            from_unemp = old[starts_chain] == Status.UNEMPLOYED
+        # The long-term history that makes later unemployment "structural" is kept along a chain
+        # of services and set when the chain starts from unemployment.
+        if IS_SERVICE[new]:
+            starts = ~IS_SERVICE[old]
+            s = idx[starts]
             lt = (self.spell[s] >= 12) | (self.unemp_months16[s] >= 12)
-            self.lt_before_service[s] = from_unemp & lt
-        to_open = ~into_service & (new_arr != Status.UNEMPLOYED)
-        self.lt_before_service[idx[to_open]] = False
+            self.lt_before_service[s] = (old[starts] == Status.UNEMPLOYED) & lt
+        elif new != Status.UNEMPLOYED:
+            self.lt_before_service[idx] = False
+        self.prev_status[idx] = old
+        self.status[idx] = new
+        self.spell[idx] = 0
+        self.service_end[idx] = -1
+        self.temp_laid[idx] = False
+        if not IS_JOBSEEKER[new]:
+            self.coach[idx] = -1
+            self.benefit[idx] = Benefit.NONE
+            self.effort[idx] = 0.0
+        if not IS_EMPLOYMENT[new]:
+            self.employer[idx] = -1
+        if new != Status.TRAINING and new != Status.STUDENT:
+            self.programme[idx] = -1
 
+    def _move_many(self, idx: np.ndarray, new_arr: np.ndarray, t: int) -> None:
+        """:meth:`move` with one new status per person."""
+        old = self.status[idx]
+        if self.observer is not None:
+            self.observer(idx, old, new_arr)
+        self._log.append((old, new_arr, self.muni[idx], self.group_code(idx), self.spell[idx]))
+        into_service = IS_SERVICE[new_arr]
+        starts_chain = into_service & ~IS_SERVICE[old]
+        s = idx[starts_chain]
+        lt = (self.spell[s] >= 12) | (self.unemp_months16[s] >= 12)
+        self.lt_before_service[s] = (old[starts_chain] == Status.UNEMPLOYED) & lt
+        self.lt_before_service[idx[~into_service & (new_arr != Status.UNEMPLOYED)]] = False
         self.prev_status[idx] = old
         self.status[idx] = new_arr
         self.spell[idx] = 0
         self.service_end[idx] = -1
-        not_seeker = ~IS_JOBSEEKER[new_arr]
-        gone = idx[not_seeker]
+        self.temp_laid[idx] = False
+        gone = idx[~IS_JOBSEEKER[new_arr]]
         self.coach[gone] = -1
         self.benefit[gone] = Benefit.NONE
         self.effort[gone] = 0.0
         self.employer[idx[~IS_EMPLOYMENT[new_arr]]] = -1
-        self.temp_laid[idx] = False
-        leaves_prog = (new_arr != Status.TRAINING) & (new_arr != Status.STUDENT)
-        self.programme[idx[leaves_prog]] = -1
+        self.programme[idx[(new_arr != Status.TRAINING) & (new_arr != Status.STUDENT)]] = -1
 
     def close_month(self, subsidised_work_accrues: bool = True) -> None:
         """End-of-month update of histories and spells (called once, before indicators)."""
