@@ -1,9 +1,11 @@
-"""Coaches (employment advisors) and the public employment service they form.
+"""Coaches (employment advisors, personal coaches) and the employment services they form.
 
-Coaches are few and are ordinary ``mesa.Agent`` objects: organisation, capacity in meetings a month,
-personal effectiveness, caseload. The per-client work (who is due for a meeting, who is met within
-each coach's capacity, referrals) is vectorised over the clients; the only Python loop is over
-coaches, to read their capacities and write back their monthly tallies.
+Coaches are few and are ordinary ``mesa.Agent`` objects: organisation, specialisation, capacity in
+meetings a month, personal effectiveness, caseload. An :class:`EmploymentService` holds coaches and
+serves the clients the model gives it: it assigns coaches (specialists first where they match),
+holds the meetings the clients need within each coach's capacity (most overdue first), and draws
+referrals. The per-client work is vectorised; the only Python loop is over coaches, to read their
+capacities and write back their monthly tallies.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ import mesa
 import numpy as np
 
 from agents.people import People
-from model.config import ServicesConfig
-from model.statuses import Status, is_jobseeker
+
+SPECIALISATIONS = ("general", "youth", "immigrants", "partial_work_ability")
 
 
 class Coach(mesa.Agent):
@@ -25,15 +27,33 @@ class Coach(mesa.Agent):
                  effectiveness: float, specialisation: str = "general"):
         super().__init__(model)
         self.organisation = organisation
-        self.capacity = capacity  # meetings a month
+        self.capacity = capacity  # meeting-hours a month (one face-to-face meeting = 1)
         self.effectiveness = effectiveness  # multiplies the effect of a meeting
         self.specialisation = specialisation
         self.caseload = 0  # clients at the end of the last services phase
         self.meetings = 0  # meetings held this month
+        self.time_used = 0.0  # meeting-hours used this month (never above capacity)
 
     def __repr__(self) -> str:
-        return (f"Coach(id={self.unique_id}, {self.organisation}, caseload={self.caseload}, "
-                f"capacity={self.capacity:g}/month, effectiveness={self.effectiveness:.2f})")
+        return (f"Coach(id={self.unique_id}, {self.organisation}, {self.specialisation}, "
+                f"caseload={self.caseload}, capacity={self.capacity:g}/month, "
+                f"effectiveness={self.effectiveness:.2f})")
+
+
+@dataclass
+class MeetingStyle:
+    """How a service meets its clients and what a meeting does."""
+
+    effort_boost: float  # extra search effort per face-to-face meeting
+    referral_probability: float  # to a vacancy, per meeting
+    training_referral: float  # per meeting
+    other_service_referral: float  # per meeting
+    subsidy_referral: float  # per meeting, after 6 months unemployed or with partial work ability
+    digital_share: float = 0.0  # share of meetings held in digital channels
+    digital_time: float = 1.0  # coach time of a digital meeting relative to face-to-face
+    digital_effect: float = 1.0  # effect of a digital meeting relative to face-to-face
+    workplace_share: float = 0.0  # share of meetings held at employers
+    specialist_bonus: float = 0.0  # extra effectiveness when a specialist meets their group
 
 
 @dataclass
@@ -46,33 +66,74 @@ class MeetingResult:
     training_referrals: np.ndarray
     other_service_referrals: np.ndarray
     subsidy_referrals: np.ndarray
+    coach_time: float = 0.0  # meeting-hours used
+
+
+def client_specialisation(people: People, idx: np.ndarray) -> np.ndarray:
+    """Index into :data:`SPECIALISATIONS` of the specialist who fits each client best."""
+    spec = np.zeros(len(idx), np.int64)
+    spec[people.partial_wa[idx]] = 3
+    spec[(spec == 0) & people.foreign[idx]] = 2
+    spec[(spec == 0) & (people.age_m[idx] < 30 * 12)] = 1
+    return spec
 
 
 class EmploymentService:
-    """A public employment service: its coaches, client assignment and meeting schedule."""
+    """An employment service: its coaches, client assignment and meetings.
 
-    def __init__(self, model: mesa.Model, cfg: ServicesConfig, n_coaches: int, organisation: str,
-                 rng: np.random.Generator, scale: float):
-        self.cfg = cfg
-        self.scale = scale
+    Args:
+        model: The model (coaches are registered as its agents).
+        provider: The value of ``people.provider`` that marks this service's clients.
+        organisation: ``"te_office"`` or ``"municipality"`` (who employs the coaches).
+        n_coaches: Number of coaches at start.
+        capacity: Meeting-hours a month per coach.
+        effect_sd: Standard deviation of coaches' effectiveness around 1.
+        style: How meetings are held and what they do.
+        rng: Stream for the coaches' effectiveness.
+        scale: Simulated persons per real person (person-years are reported in real people).
+        specialist_shares: Shares of coaches specialised in youth, immigrants, partial work ability.
+    """
+
+    def __init__(self, model: mesa.Model, provider: int, organisation: str, n_coaches: int,
+                 capacity: float, effect_sd: float, style: MeetingStyle,
+                 rng: np.random.Generator, scale: float,
+                 specialist_shares: tuple[float, float, float] = (0.0, 0.0, 0.0)):
+        self.model = model
+        self.provider = provider
         self.organisation = organisation
-        eff = np.clip(1.0 + cfg.advisor_effect_sd * rng.standard_normal(n_coaches), 0.2, None)
-        self.coaches = [Coach(model, organisation, cfg.meetings_per_advisor, float(e))
-                        for e in eff]
-        self._refresh_arrays()
+        self.capacity_each = capacity
+        self.effect_sd = effect_sd
+        self.style = style
+        self.scale = scale
+        self.specialist_shares = specialist_shares
+        self.coaches: list[Coach] = []
+        self.hire(n_coaches, rng)
 
     def hire(self, n: int, rng: np.random.Generator) -> None:
-        """Add ``n`` coaches with effectiveness drawn as for the first ones."""
-        cfg = self.cfg
-        eff = np.clip(1.0 + cfg.advisor_effect_sd * rng.standard_normal(n), 0.2, None)
-        model = self.coaches[0].model
-        self.coaches += [Coach(model, self.organisation, cfg.meetings_per_advisor, float(e))
-                         for e in eff]
+        """Add ``n`` coaches; their effectiveness and specialisation are drawn."""
+        if n <= 0:
+            return
+        eff = np.clip(1.0 + self.effect_sd * rng.standard_normal(n), 0.2, None)
+        shares = np.array(self.specialist_shares, float)
+        p = np.concatenate([[max(1.0 - shares.sum(), 0.0)], shares])
+        spec = rng.choice(len(SPECIALISATIONS), size=n, p=p / p.sum())
+        self.coaches += [Coach(self.model, self.organisation, self.capacity_each, float(e),
+                               SPECIALISATIONS[s]) for e, s in zip(eff, spec, strict=True)]
+        self._refresh_arrays()
+
+    def fire(self, n: int) -> None:
+        """Remove the ``n`` most recently hired coaches (their clients get new ones)."""
+        n = min(n, len(self.coaches))
+        for c in self.coaches[len(self.coaches) - n:]:
+            c.remove()
+        self.coaches = self.coaches[: len(self.coaches) - n]
         self._refresh_arrays()
 
     def _refresh_arrays(self) -> None:
         self.capacity = np.array([c.capacity for c in self.coaches], dtype=float)
         self.effectiveness = np.array([c.effectiveness for c in self.coaches], dtype=float)
+        self.spec = np.array([SPECIALISATIONS.index(c.specialisation) for c in self.coaches],
+                             dtype=np.int64)
 
     @property
     def person_years_per_month(self) -> float:
@@ -80,56 +141,88 @@ class EmploymentService:
         return len(self.coaches) / self.scale / 12.0
 
     def assign(self, rng: np.random.Generator, people: People, clients: np.ndarray) -> None:
-        """Give every client without a coach one, preferring coaches with room in their caseload."""
+        """Give clients without a (valid) coach one.
+
+        A fitting specialist if there is one, otherwise a generalist; coaches with room in their
+        caseload first.
+        """
         n = len(self.coaches)
+        if n == 0:
+            people.coach[clients] = -1
+            return
         have = people.coach[clients]
-        new = clients[have < 0]
+        bad = (have < 0) | (have >= n)
+        new = clients[bad]
         if len(new) == 0:
             return
-        load = np.bincount(have[have >= 0], minlength=n).astype(float)
+        load = np.bincount(have[~bad], minlength=n).astype(float)
+        want = client_specialisation(people, new)
+        # Affinity: a fitting specialist first, then generalists, other specialists last. Loads
+        # are updated between rounds so that specialists do not take more than their share.
+        affinity = np.where(self.spec[None, :] == want[:, None], 3.0,
+                            np.where(self.spec[None, :] == 0, 1.0, 0.2))
+        order = rng.permutation(len(new))
         target = (load.sum() + len(new)) / n
-        room = np.maximum(target - load, 0.0) + 1e-9
-        people.coach[new] = rng.choice(n, size=len(new), p=room / room.sum()).astype(np.int16)
+        for chunk in np.array_split(order, min(4, len(order))):
+            room = np.maximum(target - load, 0.0) + 1e-6
+            w = affinity[chunk] * room[None, :]
+            cum = np.cumsum(w, axis=1)
+            u = rng.random(len(chunk)) * cum[:, -1]
+            pick = np.minimum((cum < u[:, None]).sum(axis=1), n - 1)
+            people.coach[new[chunk]] = pick
+            load += np.bincount(pick, minlength=n)
 
-    def meetings(self, rng: np.random.Generator, people: People, t: int,
-                 nordic: bool) -> MeetingResult:
-        """Hold this month's meetings within each coach's capacity; decide referrals."""
-        cfg = self.cfg
-        seekers = np.flatnonzero(is_jobseeker(people.status))
-        self.assign(rng, people, seekers)
-        unemp = seekers[people.status[seekers] == Status.UNEMPLOYED]
-        since = t - people.last_meeting[unemp].astype(np.int64)
-        spell = people.spell[unemp]
-        need = (since >= cfg.interview_interval_months).astype(np.int64)
-        if nordic:
-            early = (spell < 3) | (spell == 6)
-            need = np.where(early, np.round(cfg.nordic_early_meetings).astype(np.int64), need)
-        due = need > 0
-        clients, need, since = unemp[due], need[due], since[due]
-        coach = people.coach[clients].astype(np.int64)
-        # Most overdue first within each coach (never met = most overdue), ties at random.
+    def serve(self, rng: np.random.Generator, people: People, t: int, clients: np.ndarray,
+              need: np.ndarray) -> MeetingResult:
+        """Hold this month's meetings for ``clients`` needing ``need`` meetings each.
+
+        Meetings are held within each coach's capacity, most overdue clients first; a digital
+        meeting uses ``digital_time`` of a coach's hour and has ``digital_effect`` of the effect.
+        """
+        st = self.style
+        self.assign(rng, people, clients)
+        due = (need > 0) & (people.coach[clients] >= 0)
+        cl, need = clients[due], need[due].astype(np.int64)
+        coach = people.coach[cl].astype(np.int64)
+        since = t - people.last_meeting[cl].astype(np.int64)
         overdue = 999 - np.minimum(since, 999)
-        order = np.argsort((coach << 20) | (overdue << 10) | rng.integers(0, 1024, len(clients)))
-        clients, need, coach = clients[order], need[order], coach[order]
-        cum = np.cumsum(need)
+        order = np.argsort((coach << 20) | (overdue << 10) | rng.integers(0, 1024, len(cl)))
+        cl, need, coach = cl[order], need[order], coach[order]
+        digital = rng.binomial(need, st.digital_share) if st.digital_share > 0 else 0 * need
+        time = (need - digital) + digital * st.digital_time
+        cum = np.cumsum(time)
         start = np.searchsorted(coach, np.arange(len(self.coaches)))
-        before = np.where(start > 0, cum[np.maximum(start - 1, 0)], 0)
+        before = (np.where(start > 0, cum[np.maximum(start - 1, 0)], 0.0) if len(cum)
+                  else np.zeros(len(self.coaches)))
         used = cum - before[coach]
-        served = used <= self.capacity[coach]
-        met, n_meet, coach = clients[served], need[served], coach[served]
+        served = used <= self.capacity[coach] + 1e-9
+        met, n_meet, coach = cl[served], need[served], coach[served]
+        digital, time = digital[served], time[served]
 
+        effect = (n_meet - digital) + digital * st.digital_effect
+        eff = self.effectiveness[coach]
+        if st.specialist_bonus:
+            fits = (self.spec[coach] > 0) & (self.spec[coach] == client_specialisation(people, met))
+            eff = eff * np.where(fits, 1.0 + st.specialist_bonus, 1.0)
         people.last_meeting[met] = t
         people.plan_date[met] = t
-        people.effort[met] += (cfg.meeting_effort_boost * self.effectiveness[coach] * n_meet
-                               ).astype(np.float32)
+        people.effort[met] += (st.effort_boost * eff * effect).astype(np.float32)
+        if st.workplace_share > 0:
+            at_work = met[rng.random(len(met)) < 1.0 - (1.0 - st.workplace_share) ** n_meet]
+            people.employer_contact[at_work] = t
         held = np.bincount(coach, weights=n_meet, minlength=len(self.coaches))
-        caseload = np.bincount(people.coach[seekers], minlength=len(self.coaches))
-        for c, h, k in zip(self.coaches, held, caseload, strict=True):
+        hours = np.bincount(coach, weights=time, minlength=len(self.coaches))
+        caseload = np.bincount(people.coach[clients][people.coach[clients] >= 0],
+                               minlength=len(self.coaches))
+        for c, h, k, u in zip(self.coaches, held, caseload, hours, strict=True):
             c.meetings = int(h)
             c.caseload = int(k)
+            c.time_used = float(u)
+
+        strength = effect * eff  # referrals grow with the effective contact
 
         def refer(p: float, eligible: np.ndarray) -> np.ndarray:
-            prob = 1.0 - (1.0 - p) ** n_meet[eligible]
+            prob = 1.0 - (1.0 - p) ** strength[eligible]
             cand = met[eligible]
             return cand[rng.random(len(cand)) < prob]
 
@@ -138,8 +231,26 @@ class EmploymentService:
         return MeetingResult(
             met=met,
             n_meetings=n_meet,
-            vacancy_referrals=refer(cfg.referral_probability, all_met),
-            training_referrals=refer(cfg.training_referral, all_met),
-            other_service_referrals=refer(cfg.other_service_referral, all_met),
-            subsidy_referrals=refer(cfg.subsidy_referral, long | people.partial_wa[met]),
+            vacancy_referrals=refer(st.referral_probability, all_met),
+            training_referrals=refer(st.training_referral, all_met),
+            other_service_referrals=refer(st.other_service_referral, all_met),
+            subsidy_referrals=refer(st.subsidy_referral, long | people.partial_wa[met]),
+            coach_time=float(time.sum()),
         )
+
+
+def te_office_need(people: People, clients: np.ndarray, t: int, interval: float,
+                   nordic: bool, nordic_meetings: float) -> np.ndarray:
+    """Meetings due this month under the public employment service's schedule.
+
+    Before the Nordic model: an interview when ``interval`` months have passed since the last one.
+    With the Nordic model: ``nordic_meetings`` a month during the first 3 months and in the
+    intensive month after 6 months, otherwise every ``interval`` months.
+    """
+    since = t - people.last_meeting[clients].astype(np.int64)
+    need = (since >= interval).astype(np.int64)
+    if nordic:
+        spell = people.spell[clients]
+        early = (spell < 3) | (spell == 6)
+        need = np.where(early, int(round(nordic_meetings)), need)
+    return need

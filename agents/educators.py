@@ -78,8 +78,28 @@ class Programmes:
             self.count(people)
         return np.maximum(self.places - self._count, 0.0)
 
+    def add(self, educator: str, kind: str, fields: list[int], level: int, places: float,
+            duration: float, completion: float) -> np.ndarray:
+        """Add programmes (one per field) to an existing educator; returns their indices."""
+        owner = [e.name for e in self.educators].index(educator)
+        n = len(fields)
+        ids = np.arange(len(self), len(self) + n)
+        self.kind = np.concatenate([self.kind, np.full(n, DEGREE if kind == "degree" else TRAINING,
+                                                        np.int8)])
+        self.field = np.concatenate([self.field, np.asarray(fields, np.int8)])
+        self.level = np.concatenate([self.level, np.full(n, level, np.int8)])
+        self.places = np.concatenate([self.places, np.full(n, places, float)])
+        self.duration = np.concatenate([self.duration, np.full(n, duration, float)])
+        self.completion = np.concatenate([self.completion, np.full(n, completion, float)])
+        self.owner = np.concatenate([self.owner, np.full(n, owner, np.int64)])
+        self.educators[owner].programme_ids += ids.tolist()
+        if getattr(self, "_count", None) is not None:
+            self._count = np.concatenate([self._count, np.zeros(n, self._count.dtype)])
+        return ids
+
     def place(self, rng: np.random.Generator, people: People, idx: np.ndarray, kind: int,
-              level: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+              level: np.ndarray | None, only: np.ndarray | None = None
+              ) -> tuple[np.ndarray, np.ndarray]:
         """Choose programmes of ``kind`` (and ``level`` per person if given) that have room.
 
         Programmes are drawn in proportion to their free places and never overbooked; people
@@ -90,6 +110,10 @@ class Programmes:
             return empty, empty
         free = np.floor(self.free_places(people)).astype(np.int64)
         free[self.kind != kind] = 0
+        if only is not None:
+            keep = np.zeros(len(self), bool)
+            keep[only] = True
+            free[~keep] = 0
         perm = rng.permutation(len(idx))
         idx = idx[perm]
         chosen = np.full(len(idx), -1, dtype=np.int64)
@@ -109,9 +133,10 @@ class Programmes:
         return idx[ok], chosen[ok]
 
     def enrol(self, rng: np.random.Generator, people: People, idx: np.ndarray, kind: int,
-              level: np.ndarray | None, t: int, status: Status) -> np.ndarray:
+              level: np.ndarray | None, t: int, status: Status,
+              only: np.ndarray | None = None) -> np.ndarray:
         """Move people into ``status`` in a programme with room; returns who was enrolled."""
-        got, prog = self.place(rng, people, idx, kind, level)
+        got, prog = self.place(rng, people, idx, kind, level, only)
         people.move(got, status, t)
         self._start(rng, people, got, prog, t, 1.0)
         return got

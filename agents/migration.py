@@ -32,8 +32,17 @@ def immigration_per_month(cfg: ModelConfig, t: int) -> float:
     return per_year * mig.immigration_region_factor * mig.immigrant_working_age_share / 12.0
 
 
-def out_migration(rng: np.random.Generator, people: People, cfg: ModelConfig,
-                  t: int) -> tuple[np.ndarray, np.ndarray]:
+def out_migration_hazard(people: People, cfg: ModelConfig, idx: np.ndarray) -> np.ndarray:
+    """Monthly out-migration probability of people ``idx`` (by age band and education)."""
+    mig = cfg.region.migration
+    rates = np.array(mig.out_rate_by_age) / 12.0
+    age = people.age_m[idx] // 12
+    p = rates[np.searchsorted(AGE_BAND_EDGES, age, side="right")]
+    return np.where((people.edu[idx] == 2) & (age < 30), p * mig.tertiary_out_factor_young, p)
+
+
+def out_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t: int,
+                  factor: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """People who leave the region this month; returns (leavers, expected leavers by age band)."""
     mig = cfg.region.migration
     act = np.flatnonzero(people.active)
@@ -48,9 +57,9 @@ def out_migration(rng: np.random.Generator, people: People, cfg: ModelConfig,
     # Thinning: candidates at the highest rate, each kept with its own rate / highest.
     p_max = rates.max() * max(mig.tertiary_out_factor_young, 1.0)
     cand = bernoulli_indices(rng, act, p_max)
-    c_age = people.age_m[cand] // 12
-    p = rates[np.searchsorted(AGE_BAND_EDGES, c_age, side="right")]
-    p = np.where((people.edu[cand] == 2) & (c_age < 30), p * mig.tertiary_out_factor_young, p)
+    p = out_migration_hazard(people, cfg, cand)
+    if factor is not None and len(factor):
+        p = p * factor[cand]
     leave = cand[rng.random(len(cand)) * p_max < p]
     return leave, expected
 

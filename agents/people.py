@@ -56,6 +56,11 @@ FIELDS: dict[str, tuple[Any, Any]] = {
     "programme": (np.int16, -1),  # educator programme index while studying or training
     "service_end": (np.int16, -1),  # month index when the current service or subsidy ends
     "cohort": (np.int16, -1),  # month index when the person entered the model (-1 initial)
+    "provider": (np.int8, 0),  # employment service responsible (0 = the public service)
+    "employer_contact": (np.int16, -999),  # month of the last coaching meeting at an employer
+    "service_gain": (np.float32, 0.0),  # employability gain when the current service ends
+    "service_kind": (np.int8, 0),  # which programme the current service belongs to (0 = baseline)
+    "grant_end": (np.int16, -1),  # month a start-up grant or apprenticeship ends
     "unemp_months16": (np.uint8, 0),  # months unemployed in the last 16, at the last month end
     "work_months28": (np.uint8, 0),  # months employed in the last 28, at the last month end
 }
@@ -174,6 +179,8 @@ class People:
         self.status[idx] = new
         self.spell[idx] = 0
         self.service_end[idx] = -1
+        self.service_kind[idx] = 0
+        self.grant_end[idx] = -1
         self.temp_laid[idx] = False
         if not IS_JOBSEEKER[new]:
             self.coach[idx] = -1
@@ -200,6 +207,8 @@ class People:
         self.status[idx] = new_arr
         self.spell[idx] = 0
         self.service_end[idx] = -1
+        self.service_kind[idx] = 0
+        self.grant_end[idx] = -1
         self.temp_laid[idx] = False
         gone = idx[~IS_JOBSEEKER[new_arr]]
         self.coach[gone] = -1

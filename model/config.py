@@ -15,6 +15,8 @@ from typing import Any
 
 from model.calendar import parse_month
 from model.params import ConfigError, check_bounds, from_mapping, param
+from scenarios.base import validate_params
+from scenarios.scenario import InterventionsConfig, intervention_params
 
 OBS = "calibration/data/observed.csv"
 EVID = "shared evidence: "
@@ -322,20 +324,9 @@ class ServicesConfig:
                                      f"with other services gives the exits to services of {EVID}TEM 2015")
     other_service_referral: float = param(0.12, 0.0, 1.0, unit="per meeting",
                                           source="assumption: as training_referral")
-    subsidy_referral: float = param(0.03, 0.0, 1.0, unit="per meeting, after 6 months",
-                                    source="assumption")
     other_service_months: float = param(4.0, 1.0, 24.0, unit="months", source="assumption")
     other_service_gain: float = param(0.05, 0.0, 1.0, unit="employability gain",
                                       source="assumption: evidence on rehabilitative work is weak")
-    subsidy_months: list[float] = param([5.0, 10.0], 1.0, 24.0, unit="months",
-                                        source=f"{OBS}: standard duration 5 or 10 months")
-    subsidy_retention: list[float] = param(
-        [0.5, 0.2, 0.15], 0.0, 1.0, unit="private/municipality/third sector",
-        source=f"{EVID}69 % of employers say the job continues (weak); lower in public/third sector: "
-        "assumption")
-    subsidy_employer_weights: list[float] = param([0.5, 0.3, 0.2], 0.0, 1.0,
-                                                  unit="private/municipality/third sector",
-                                                  source="assumption")
     training_effort: float = param(0.3, 0.0, 1.0, unit="x search effort while in training (lock-in)",
                                    source="assumption: lock-in effect of training")
     training_gain: float = param(0.3, 0.0, 2.0, unit="employability gain on completion",
@@ -349,18 +340,16 @@ class ServicesConfig:
                                            source="assumption")
     other_service_cost_per_month: float = param(600.0, 0.0, 20000.0, unit="EUR per client-month",
                                                 source="assumption")
-    monthly_pay: float = param(2800.0, 0.0, 20000.0, unit="EUR", source="assumption")
-    subsidy_rate: float = param(0.5, 0.0, 1.0, unit="share of pay",
-                                source=f"{OBS}: 50 % for lack of vocational skills (2023-)")
 
 
 @dataclass
-class ScenarioConfig:
-    """A scenario: which organisation serves whom, and with what intensity."""
+class ScenarioConfig(InterventionsConfig):
+    """A scenario: the public employment service and the interventions (``scenario.<name>``)."""
 
     name: str = "te_office"
     description: str = ""
     services: ServicesConfig = field(default_factory=ServicesConfig)
+    municipal_from: str = "2025-01"  # TE24: the municipalities serve every jobseeker from then
 
 
 # --------------------------------------------------------------------------------------- whole
@@ -464,8 +453,29 @@ def validate(cfg: ModelConfig) -> ModelConfig:
             raise ConfigError(f"rules.regimes[{i}].day_thresholds must be increasing")
     svc = cfg.scenario.services
     parse_month(svc.nordic_model_start, "scenario.services.nordic_model_start")
-    _check_len("scenario.services.subsidy_retention", svc.subsidy_retention, 3)
-    _check_len("scenario.services.subsidy_employer_weights", svc.subsidy_employer_weights, 3)
+    parse_month(cfg.scenario.municipal_from, "scenario.municipal_from")
+    muni_names = [m.name for m in munis]
+    for name, p in intervention_params(cfg.scenario).items():
+        validate_params(name, p, muni_names)
+    sc = cfg.scenario
+    _check_len("scenario.wage_subsidy.employer_weights", sc.wage_subsidy.employer_weights, 3)
+    _check_len("scenario.wage_subsidy.retention", sc.wage_subsidy.retention, 3)
+    if not sc.wage_subsidy.months:
+        raise ConfigError("scenario.wage_subsidy.months is empty; give at least one duration")
+    _check_len("scenario.coaching.specialist_shares", sc.coaching.specialist_shares, 3)
+    if sum(sc.coaching.specialist_shares) > 1.0:
+        raise ConfigError("scenario.coaching.specialist_shares must sum to at most 1")
+    _check_len("scenario.work_ability.routes", sc.work_ability.routes, 5)
+    if sum(sc.work_ability.routes) <= 0:
+        raise ConfigError("scenario.work_ability.routes must not all be 0")
+    for s in sc.green_jobs.sectors:
+        if s not in sector_names:
+            raise ConfigError(f"scenario.green_jobs.sectors: unknown sector {s!r}; allowed: "
+                              f"{', '.join(sector_names)}")
+    educators = [e.name for e in cfg.region.educators]
+    if sc.training.educator not in educators:
+        raise ConfigError(f"scenario.training.educator = {sc.training.educator!r}; allowed: "
+                          f"{', '.join(educators)}")
     return cfg
 
 

@@ -65,9 +65,11 @@ EVENTS = [
     "training_starts", "other_service_starts", "subsidy_starts_private",
     "subsidy_starts_municipality", "subsidy_starts_third_sector", "benefit_eur",
     "benefit_eur_municipal", "benefit_eur_state", "service_cost_eur",
+    "programme_cost_eur_state", "programme_cost_eur_municipal",
 ]
 REGION = [
-    "advisors", "advisor_person_years", "advisor_cost_eur", "clients", "vacancies_public", "vacancies_hidden",
+    "advisors", "advisor_person_years", "advisor_cost_eur", "advisor_cost_eur_municipal",
+    "clients", "vacancies_public", "vacancies_hidden",
     "applications", "demand_index",
 ]
 #: Destination classes of ended unemployment spells, by new status.
@@ -90,7 +92,8 @@ def seeker_group_code(people: People, idx: np.ndarray) -> np.ndarray:
 class Recorder:
     """Monthly indicator arrays for one run."""
 
-    def __init__(self, n_months: int, muni_names: list[str], scale: float, plan_valid: float):
+    def __init__(self, n_months: int, muni_names: list[str], scale: float, plan_valid: float,
+                 cost_names: list[str] | None = None):
         self.T = n_months
         self.munis = list(muni_names)
         self.M = len(muni_names)
@@ -109,6 +112,11 @@ class Recorder:
         self._st = {k: i for i, k in enumerate(STOCKS)}
         self._rg = {k: i for i, k in enumerate(REGION)}
         self._month_events = np.zeros((N_COMBO * self.M, len(EVENTS)))
+        self._month_unattributed = np.zeros((self.M, len(EVENTS)))
+        #: Cost of each intervention by month (real euros), for the region only.
+        self.cost_names = list(cost_names or [])
+        self.costs = np.zeros((n_months, len(self.cost_names)))
+        self.current_t = 0
 
     # -------------------------------------------------------------- events
     def tally(self, name: str, code: np.ndarray, muni: np.ndarray,
@@ -125,12 +133,23 @@ class Recorder:
         """Tally events of jobseekers ``idx``."""
         self.tally(name, seeker_group_code(people, idx), people.muni[idx].astype(np.int64), weights)
 
+    def add_cost(self, name: str, euros: float) -> None:
+        """Add real euros to intervention ``name``'s cost this month."""
+        self.costs[self.current_t, self.cost_names.index(name)] += euros
+
+    def add_region_cost(self, per_muni_euros: np.ndarray, payer: str) -> None:
+        """Add a programme cost not tied to people (real euros by municipality, group "all")."""
+        col = self._ev["programme_cost_eur_municipal" if payer == "municipality"
+                       else "programme_cost_eur_state"]
+        self._month_unattributed[:, col] += np.asarray(per_muni_euros) * self.scale
+
     def set_region(self, t: int, name: str, value: float) -> None:
         """Record a region-level figure for month ``t``."""
         self.region[t, self._rg[name]] = value
 
     def duration_start(self, t: int, people: People) -> None:
         """Record the unemployed stock by duration bucket at the start of month ``t``."""
+        self.current_t = t
         sp = people.spell[people.status == Status.UNEMPLOYED]
         b = np.searchsorted(DURATION_EDGES, sp, side="right")
         self.duration_stock[t] = np.bincount(b, minlength=len(DURATION_LABELS))
@@ -221,7 +240,9 @@ class Recorder:
 
         ev = self._month_events.reshape(N_COMBO, self.M, len(EVENTS))
         self.events[t] = np.tensordot(GROUP_MATRIX, ev, axes=(1, 0))
+        self.events[t, 0] += self._month_unattributed
         self._month_events[:] = 0.0
+        self._month_unattributed[:] = 0.0
         self.stock_by_status[t] = ga[0].sum(axis=2).T.round().astype(np.int64)
 
     # -------------------------------------------------------------- output
@@ -249,9 +270,9 @@ class Recorder:
         reg = self.region[sl].copy()
         reg[:, [self._rg["advisors"], self._rg["clients"], self._rg["vacancies_public"],
                 self._rg["vacancies_hidden"], self._rg["applications"]]] *= per
-        reg_names = REGION + ["clients_per_advisor"]
+        reg_names = REGION + ["clients_per_advisor"] + [f"cost_{n}" for n in self.cost_names]
         cpa = reg[:, self._rg["clients"]] / np.maximum(reg[:, self._rg["advisors"]], 1e-9)
-        reg = np.column_stack([reg, cpa])
+        reg = np.column_stack([reg, cpa, self.costs[sl]])
         ridx = pd.MultiIndex.from_product([months, ["all"], ["region"], reg_names],
                                           names=["month", "group", "municipality", "indicator"])
         rdf = pd.DataFrame({"value": reg.reshape(-1)}, index=ridx).reset_index()

@@ -16,7 +16,7 @@ picked by several vacancies takes one of them, and the others look again in the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -37,6 +37,43 @@ class Hires:
     referred: np.ndarray  # hired through a coach referral
     applications: int
     referrals: int
+    presented: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+
+
+@dataclass
+class MatchingInputs:
+    """What services and interventions add to a month's matching.
+
+    Attributes:
+        referred: Coach referrals: one extra application each, score × ``referral_boost``.
+        hidden_reach: Share of referrals that may go to hidden vacancies (the firm point).
+        presented: Candidate presentations (one application each, to any open vacancy).
+        presentation_boost: Score multiplier of each presentation.
+        boosts: (people, factor) pairs multiplying those people's scores this month.
+        mobility: People whose commuting friction is lowered, and the weights that apply to them.
+    """
+
+    referred: np.ndarray
+    referral_boost: float = 1.0
+    hidden_reach: float = 0.0
+    presented: list[np.ndarray] = field(default_factory=list)
+    presentation_boost: list[float] = field(default_factory=list)
+    boosts: list[tuple[np.ndarray, float]] = field(default_factory=list)
+    mobility: tuple[np.ndarray, np.ndarray] | None = None
+
+    def add_presentations(self, idx: np.ndarray, boost: float) -> None:
+        """Present candidates ``idx`` to employers."""
+        self.presented.append(np.asarray(idx, np.int64))
+        self.presentation_boost.append(boost)
+
+    def boost_people(self, idx: np.ndarray, factor: float) -> None:
+        """Multiply the hiring score of people ``idx`` by ``factor`` this month."""
+        if len(idx):
+            self.boosts.append((np.asarray(idx, np.int64), factor))
+
+    def support_mobility(self, idx: np.ndarray, weights: np.ndarray) -> None:
+        """Let people ``idx`` apply with the application weights ``weights`` (lower friction)."""
+        self.mobility = (np.asarray(idx, np.int64), weights)
 
 
 def distance_matrix(hub_km: np.ndarray) -> np.ndarray:
@@ -87,18 +124,20 @@ def draw_categories(rng: np.random.Generator, probs: np.ndarray, rows: np.ndarra
 
 
 def match(rng: np.random.Generator, people: People, firms: Firms, cfg: EconomyConfig,
-          weights: np.ndarray, effort_base: np.ndarray, referred: np.ndarray,
-          referral_boost: float) -> Hires:
+          weights: np.ndarray, effort_base: np.ndarray, inputs: MatchingInputs) -> Hires:
     """Run one month's applications, screening and hiring; does not change statuses."""
     n_sec = int(firms.sector.max()) + 1 if len(firms) else 1
     vac = firms.vacancies
     empty = Hires(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, bool), 0, 0)
     searchers = np.flatnonzero(effort_base > 0)
-    if len(vac) == 0 or (len(searchers) == 0 and len(referred) == 0):
+    referred = inputs.referred
+    presented = (np.concatenate(inputs.presented) if inputs.presented
+                 else np.zeros(0, np.int64))
+    if len(vac) == 0 or len(searchers) + len(referred) + len(presented) == 0:
         return empty
     # Everything about the applicant is computed once per searcher; applications index into it.
-    who = np.concatenate([searchers, referred])
-    n_s = len(searchers)
+    who = np.concatenate([searchers, referred, presented])
+    n_s, n_r = len(searchers), len(referred)
     unemp = people.status[who] == Status.UNEMPLOYED
     duration = np.where(unemp, people.spell[who], people.unemp_months16[who])
     own = (people.employability[who]
@@ -108,19 +147,41 @@ def match(rng: np.random.Generator, people: People, firms: Firms, cfg: EconomyCo
                       np.float32(1.0))
            * np.exp(np.float32(-cfg.duration_penalty)
                     * np.minimum(duration, cfg.duration_penalty_months).astype(np.float32)))
-    own[n_s:] *= np.float32(referral_boost)
+    own[n_s:n_s + n_r] *= np.float32(inputs.referral_boost)
+    if len(presented):
+        own[n_s + n_r:] *= np.repeat(np.asarray(inputs.presentation_boost, np.float32),
+                                     [len(x) for x in inputs.presented])
+    if inputs.boosts:
+        mult = np.ones(people.capacity, np.float32)
+        for idx, factor in inputs.boosts:
+            mult[idx] *= np.float32(factor)
+        own *= mult[who]
+    n_types = weights.shape[0]
     types = people.muni[who].astype(np.int64) * n_sec + people.field[who]
+    if inputs.mobility is not None and len(inputs.mobility[0]):
+        supported = np.zeros(people.capacity, bool)
+        supported[inputs.mobility[0]] = True
+        types = np.where(supported[who], types + n_types, types)
+        weights = np.vstack([weights, inputs.mobility[1]])
     rate = (effort_base[searchers] + people.effort[searchers]) * cfg.applications_per_month
 
     vcell = firms.muni[vac.firm].astype(np.int64) * n_sec + firms.sector[vac.firm]
     n_cells = weights.shape[1]
     apps, targets = [], []
     sent = np.repeat(np.arange(n_s), rng.poisson(rate))
-    to_hidden = rng.random(len(sent), dtype=np.float32) < cfg.network_share
+    hidden_app = np.concatenate([rng.random(len(sent), dtype=np.float32) < cfg.network_share,
+                                 np.zeros(n_r + len(presented), bool)])
+    sent = np.concatenate([sent, np.arange(n_s, len(who))])
+    # Referrals go to public vacancies unless the firm point opens hidden ones to coaches;
+    # presented candidates go wherever the firm point finds vacancies.
+    if inputs.hidden_reach > 0 and n_r:
+        hidden_app[len(sent) - n_r - len(presented):len(sent) - len(presented)] = (
+            rng.random(n_r) < inputs.hidden_reach)
+    if len(presented):
+        share_hidden = float(vac.hidden.mean())
+        hidden_app[len(sent) - len(presented):] = rng.random(len(presented)) < share_hidden
     for hidden in (False, True):
-        app = sent[to_hidden == hidden]
-        if not hidden:
-            app = np.concatenate([app, np.arange(n_s, len(who))])  # referrals: public vacancies
+        app = sent[hidden_app == hidden]
         in_pool = np.flatnonzero(vac.hidden == hidden)
         if len(in_pool) == 0 or len(app) == 0:
             continue
@@ -147,17 +208,20 @@ def match(rng: np.random.Generator, people: People, firms: Firms, cfg: EconomyCo
              * np.exp(np.float32(cfg.score_noise_sd)
                       * rng.standard_normal(len(app), dtype=np.float32)))
     person = who[app]
-    is_ref = app >= n_s
+    is_ref = (app >= n_s) & (app < n_s + n_r)
+    is_pres = app >= n_s + n_r
 
     # Group applications by vacancy (a radix sort on small integer keys).
     key_dtype = np.uint16 if len(vac) < 1 << 16 else np.int64
     order = np.argsort(target.astype(key_dtype), kind="stable")
-    person, target, score, is_ref = person[order], target[order], score[order], is_ref[order]
+    person, target, score = person[order], target[order], score[order]
+    is_ref, is_pres = is_ref[order], is_pres[order]
     new_seg = np.concatenate([[True], target[1:] != target[:-1]])
     starts = np.flatnonzero(new_seg)
     seg = np.cumsum(new_seg) - 1
 
-    hired_p, hired_v, hired_ref = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, bool)]
+    hired_p, hired_v = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    hired_ref, hired_pres = [np.zeros(0, bool)], [np.zeros(0, bool)]
     live = score.copy()  # 0 marks an application no longer considered
     gone_p = np.zeros(people.capacity, bool)
     for _ in range(ROUNDS):
@@ -176,6 +240,7 @@ def match(rng: np.random.Generator, people: People, firms: Firms, cfg: EconomyCo
         hired_p.append(person[won])
         hired_v.append(target[won])
         hired_ref.append(is_ref[won])
+        hired_pres.append(is_pres[won])
         # A vacancy that hired, or screened its best applicant and declined, is done this month;
         # one whose pick went elsewhere considers its next applicant in the next round.
         done_seg = np.zeros(len(starts), bool)
@@ -192,5 +257,5 @@ def match(rng: np.random.Generator, people: People, firms: Firms, cfg: EconomyCo
     filled = np.zeros(len(vac), bool)
     filled[hv] = True
     vac.keep(~filled)
-    return Hires(hp, firm, hr, int(len(person)), int(is_ref.sum()))
+    return Hires(hp, firm, hr, int(len(person)), int(is_ref.sum()), np.concatenate(hired_pres))
 

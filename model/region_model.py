@@ -12,6 +12,11 @@ stream (:mod:`model.rng`):
 4. ``matching`` — applications, employers' screening and hiring;
 5. ``benefits`` — entitlement, payments, the municipal share;
 6. ``indicators`` — month-end histories, stocks and events recorded.
+
+Interventions (:mod:`scenarios`) are called at fixed points: ``month_start`` before demography,
+then at the end of each phase (before the vacancies open in ``labour_demand``, after the public
+service's meetings in ``services``, before the draws in ``matching``), always in the registry's
+order.
 """
 
 from __future__ import annotations
@@ -22,10 +27,10 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from agents.coaches import EmploymentService
+from agents.coaches import EmploymentService, MeetingResult, MeetingStyle, te_office_need
 from agents.educators import DEGREE, TRAINING, Programmes
 from agents.firms import Firms, SeparationRisk, demand_index
-from agents.migration import in_migration, out_migration
+from agents.migration import in_migration, out_migration, out_migration_hazard
 from agents.municipalities import Municipality
 from agents.people import People
 from agents.population import new_people, stochastic_round, synthesise
@@ -33,9 +38,12 @@ from model.benefits import BenefitRules
 from model.calendar import month_label, parse_month
 from model.config import ModelConfig, validate
 from model.indicators import Recorder
-from model.matching import application_weights, distance_matrix, match
+from model.matching import MatchingInputs, application_weights, distance_matrix, match
 from model.rng import bernoulli_indices, spawn_streams
-from model.statuses import IS_JOBSEEKER, EmployerType, Status, is_jobseeker
+from model.statuses import EmployerType, Status, is_jobseeker
+from scenarios.base import Intervention
+from scenarios.scenario import REGISTRY, intervention_params
+from scenarios.wage_subsidy import WageSubsidy
 
 PHASES = ("demography", "labour_demand", "services", "matching", "benefits", "indicators")
 
@@ -92,12 +100,32 @@ class RegionModel(mesa.Model):
         self._initial_students(rng)
         self.rules = BenefitRules(cfg.rules)
         svc = cfg.scenario.services
-        seekers = int(np.count_nonzero(IS_JOBSEEKER[self.people.status]))
+        seekers = int(np.count_nonzero(is_jobseeker(self.people.status)))
         n_coaches = max(1, round(seekers / svc.caseload))
-        self.service = EmploymentService(self, svc, n_coaches, "te_office", rng, cfg.scale)
+        style = MeetingStyle(effort_boost=svc.meeting_effort_boost,
+                             referral_probability=svc.referral_probability,
+                             training_referral=svc.training_referral,
+                             other_service_referral=svc.other_service_referral,
+                             subsidy_referral=cfg.scenario.wage_subsidy.referral)
+        self.service = EmploymentService(self, 0, "te_office", n_coaches, svc.meetings_per_advisor,
+                                         svc.advisor_effect_sd, style, rng, cfg.scale)
         self.nordic_start = parse_month(svc.nordic_model_start)
+        self.municipal_from = parse_month(cfg.scenario.municipal_from)
+        self.baseline_training = np.flatnonzero(self.programmes.kind == TRAINING)
 
-        self.recorder = Recorder(self.n_months, self.muni_names, cfg.scale, svc.plan_valid_months)
+        # Interventions, in the registry's fixed order; each has its own random stream.
+        self.interventions: list[Intervention] = []
+        for kind, (name, params) in enumerate(intervention_params(cfg.scenario).items(), start=1):
+            iv = REGISTRY[name](self, params)
+            iv.kind_id = kind
+            self.interventions.append(iv)
+        self.interventions_by_name = {iv.name: iv for iv in self.interventions}
+        self.wage_subsidy: WageSubsidy = self.interventions_by_name["wage_subsidy"]  # type: ignore
+        self.dropout_factor = np.ones(0, np.float32)
+        self.outmigration_factor = np.ones(0, np.float32)
+
+        self.recorder = Recorder(self.n_months, self.muni_names, cfg.scale, svc.plan_valid_months,
+                                 cost_names=[iv.name for iv in self.interventions])
         self.people.refresh_history_counts()
         self.recorder.initial_by_status = np.bincount(
             self.people.status.astype(np.int32) * len(self.muni_names) + self.people.muni,
@@ -159,6 +187,10 @@ class RegionModel(mesa.Model):
             return
         t = self.t
         self.recorder.duration_start(t, self.people)
+        cap = self.people.capacity
+        self.dropout_factor = np.ones(cap, np.float32)
+        self.outmigration_factor = np.ones(cap, np.float32)
+        self._hooks("month_start", t)
         self.demography(t)
         self.labour_demand(t)
         self.services(t)
@@ -168,6 +200,10 @@ class RegionModel(mesa.Model):
         self.t += 1
         if self.t > self.end:
             self.running = False
+
+    def _hooks(self, phase: str, t: int, *args: Any) -> None:
+        for iv in self.interventions:
+            getattr(iv, phase)(t, *args)
 
     def run(self) -> RegionModel:
         """Step until the configured end month; returns the model."""
@@ -198,7 +234,8 @@ class RegionModel(mesa.Model):
             p.enter(idx, Status.STUDENT, t)
 
         un = np.flatnonzero(p.status == Status.UNEMPLOYED)
-        p_out = pc.unemployed_to_outside_rate * np.where(p.partial_wa[un], 2.0, 1.0)
+        p_out = (pc.unemployed_to_outside_rate * np.where(p.partial_wa[un], 2.0, 1.0)
+                 * self.dropout_factor[un])
         p.move(bernoulli_indices(rng, un, p_out), Status.OUTSIDE, t)
         outside = np.flatnonzero((p.status == Status.OUTSIDE) & (p.age_m < 63 * 12))
         returning = p.prev_status[outside] <= Status.OTHER_SERVICE  # left work, unemployment or a service
@@ -213,9 +250,14 @@ class RegionModel(mesa.Model):
         p.move(bernoulli_indices(rng, se, eco.self_employment_exit), Status.UNEMPLOYED, t)
 
         mrng = self.streams["migration"]
-        leavers, expected = out_migration(mrng, p, cfg, t)
+        leavers, expected = out_migration(mrng, p, cfg, t, self.outmigration_factor)
         p.leave(leavers, t)
         in_migration(mrng, p, cfg, t, expected, len(self.sector_names), self._take_vacancy)
+        self._hooks("demography", t)
+
+    def outmigration_hazard(self, idx: np.ndarray) -> np.ndarray:
+        """This month's out-migration probability of people ``idx`` (before any modifier)."""
+        return out_migration_hazard(self.people, self.config, idx)
 
     def _take_vacancy(self, idx: np.ndarray) -> np.ndarray:
         """Give movers who come for a job an open vacancy each; -1 where none is left."""
@@ -238,11 +280,12 @@ class RegionModel(mesa.Model):
         emp = self.firms.employment(self.people)
         self.firms.separations(rng, self.people, eco, t, emp)
         self.firms.recalls(rng, self.people, eco, t, emp)
+        self._hooks("labour_demand", t)
         self.firms.open_vacancies(rng, self.people, eco, emp)
 
     # ---------------------------------------------------------------- phase 3
     def services(self, t: int) -> None:
-        """Programme and service ends, education flows, meetings and referrals."""
+        """Programme and service ends, education flows, meetings, referrals and interventions."""
         cfg, p, rec = self.config, self.people, self.recorder
         svc = cfg.scenario.services
         rng, erng = self.streams["services"], self.streams["education"]
@@ -254,22 +297,47 @@ class RegionModel(mesa.Model):
         ending = prog.finishing(p, Status.TRAINING, t)
         prog.complete(erng, p, ending, svc)
         p.move(ending, Status.UNEMPLOYED, t)
-        # Other services end.
+        # Other services end with the gain set when they started.
         ending = np.flatnonzero((p.status == Status.OTHER_SERVICE) & (p.service_end <= t))
-        p.employability[ending] *= np.float32(1.0 + svc.other_service_gain)
+        p.employability[ending] *= 1.0 + p.service_gain[ending]
         p.move(ending, Status.UNEMPLOYED, t)
         # Wage-subsidised jobs end: the employer keeps some, by employer type.
-        ending = np.flatnonzero((p.status == Status.SUBSIDISED) & (p.service_end <= t))
-        firm = p.employer[ending]
-        keep = rng.random(len(ending)) < np.asarray(svc.subsidy_retention)[self.firms.etype[firm]]
-        kept, kept_firm = ending[keep], firm[keep]
-        p.move(kept, Status.EMPLOYED, t)
-        p.employer[kept] = kept_firm
-        np.add.at(self.firms.base, kept_firm, 1.0)
-        self.total_base = float(self.firms.base.sum())
-        p.move(ending[~keep], Status.UNEMPLOYED, t)
+        self.wage_subsidy.end_subsidies(t, rng)
+        self._education(t, erng)
 
-        # Degree students graduate (or drop out) and enter the labour market or study on.
+        if t == self.nordic_start:  # the Nordic model came with extra staff
+            self.service.hire(round(len(self.service.coaches) * svc.nordic_extra_staff), rng)
+        if t == self.municipal_from:  # TE24: the municipalities take over the public service
+            self.service.organisation = "municipality"
+            for c in self.service.coaches:
+                c.organisation = "municipality"
+        # Coaching: effort decays; interventions claim their clients; the public service meets
+        # the rest within its capacity; then the interventions act.
+        p.effort *= np.float32(svc.effort_decay)  # zero for everyone but jobseekers
+        self._referred = []
+        self._presented = []
+        for iv in self.interventions:
+            if hasattr(iv, "assign_clients"):
+                iv.assign_clients(t)
+        seekers = np.flatnonzero(is_jobseeker(p.status) & (p.provider == 0))
+        clients = seekers[p.status[seekers] == Status.UNEMPLOYED]
+        need = te_office_need(p, clients, t, svc.interview_interval_months,
+                              t >= self.nordic_start, svc.nordic_early_meetings)
+        self.service.assign(rng, p, seekers)
+        res = self.service.serve(rng, p, t, clients, need)
+        self.handle_meetings(res, t, rng)
+        self._hooks("services", t)
+
+        # Service costs: trainee- and client-months by municipality (advisors: region level).
+        for status, price in ((Status.TRAINING, svc.training_cost_per_month),
+                              (Status.OTHER_SERVICE, svc.other_service_cost_per_month)):
+            who = np.flatnonzero((p.status == status) & (p.service_kind == 0))
+            rec.tally_people("service_cost_eur", p, who, np.full(len(who), price))
+        prog.tally(p)
+
+    def _education(self, t: int, erng: np.random.Generator) -> None:
+        """Degree students graduate (or drop out) and enter the labour market or study on."""
+        p, prog, cfg = self.people, self.programmes, self.config
         ending = prog.finishing(p, Status.STUDENT, t)
         done = prog.complete(erng, p, ending, None)
         p.programme[ending] = -1  # their places are free for the intake below
@@ -289,58 +357,41 @@ class RegionModel(mesa.Model):
         young = np.flatnonzero((p.status == Status.UNEMPLOYED) & (p.age_m < 25 * 12))
         applicants = bernoulli_indices(erng, young, cfg.region.population
                                        .student_enrol_rate_young_unemployed)
-        lev = np.minimum(p.edu[applicants] + 1, 2).astype(np.int8)
-        prog.enrol(erng, p, applicants, DEGREE, lev, t, Status.STUDENT)
+        self.enrol_students(applicants, t, erng)
 
-        if t == self.nordic_start:  # the Nordic model came with extra staff
-            self.service.hire(round(len(self.service.coaches) * svc.nordic_extra_staff), rng)
-        # Coaching: effort decays, meetings within capacity, referrals.
-        p.effort *= np.float32(svc.effort_decay)  # zero for everyone but jobseekers
-        res = self.service.meetings(rng, p, t, nordic=t >= self.nordic_start)
-        rec.tally_people("meetings", p, res.met, res.n_meetings.astype(float))
-        self._referred = res.vacancy_referrals
+    # ----------------------------------------------------- helpers for services and interventions
+    def handle_meetings(self, res: MeetingResult, t: int, rng: np.random.Generator) -> None:
+        """Record meetings and act on their referrals (vacancies, training, services, subsidy)."""
+        p, rec, svc = self.people, self.recorder, self.config.scenario.services
+        if res.coach_time or len(res.met):
+            rec.tally_people("meetings", p, res.met, res.n_meetings.astype(float))
+        self._referred.append(res.vacancy_referrals)
         rec.tally_people("referrals", p, res.vacancy_referrals)
-
-        started = prog.enrol(rng, p, res.training_referrals, TRAINING, None, t, Status.TRAINING)
+        started = self.programmes.enrol(rng, p, res.training_referrals, TRAINING, None, t,
+                                        Status.TRAINING, only=self.baseline_training)
         rec.tally_people("training_starts", p, started)
-        other = res.other_service_referrals[p.status[res.other_service_referrals]
-                                            == Status.UNEMPLOYED]
-        rec.tally_people("other_service_starts", p, other)
-        p.move(other, Status.OTHER_SERVICE, t)
-        months = np.maximum(1, np.round(svc.other_service_months * rng.uniform(0.5, 1.5, len(other))))
-        p.service_end[other] = (t + months).astype(np.int16)
-        self._subsidy_placements(rng, t, res.subsidy_referrals)
+        other = res.other_service_referrals
+        other = other[p.status[other] == Status.UNEMPLOYED]
+        self.start_other_service(other, t, svc.other_service_months, svc.other_service_gain, rng)
+        self.wage_subsidy.place(t, res.subsidy_referrals, rng)
 
-        # Service costs: trainee- and client-months by municipality (advisors: region level).
-        for status, price in ((Status.TRAINING, svc.training_cost_per_month),
-                              (Status.OTHER_SERVICE, svc.other_service_cost_per_month)):
-            who = np.flatnonzero(p.status == status)
-            rec.tally_people("service_cost_eur", p, who, np.full(len(who), price))
-        prog.tally(p)
-
-    def _subsidy_placements(self, rng: np.random.Generator, t: int, referred: np.ndarray) -> None:
-        """Place referred jobseekers in wage-subsidised jobs at employers of the drawn type."""
-        p, svc, rec = self.people, self.config.scenario.services, self.recorder
-        who = referred[p.status[referred] == Status.UNEMPLOYED]
-        if len(who) == 0:
+    def start_other_service(self, idx: np.ndarray, t: int, months: float, gain: float,
+                            rng: np.random.Generator, kind: int = 0) -> None:
+        """Start people in another service (trial, rehabilitative work, purchased service)."""
+        p = self.people
+        if len(idx) == 0:
             return
-        w = np.asarray(svc.subsidy_employer_weights, float)
-        etype = rng.choice(3, size=len(who), p=w / w.sum())
-        firm = np.full(len(who), -1, np.int64)
-        for e in range(3):
-            pool = np.flatnonzero(self.firms.etype == e)
-            sel = np.flatnonzero(etype == e)
-            if len(pool) and len(sel):
-                firm[sel] = rng.choice(pool, size=len(sel))
-        ok = firm >= 0
-        who, firm, etype = who[ok], firm[ok], etype[ok]
-        for e, name in enumerate(("subsidy_starts_private", "subsidy_starts_municipality",
-                                  "subsidy_starts_third_sector")):
-            rec.tally_people(name, p, who[etype == e])
-        p.move(who, Status.SUBSIDISED, t)
-        p.employer[who] = firm
-        months = rng.choice(np.asarray(svc.subsidy_months), size=len(who))
-        p.service_end[who] = (t + months).astype(np.int16)
+        self.recorder.tally_people("other_service_starts", p, idx)
+        p.move(idx, Status.OTHER_SERVICE, t)
+        length = np.maximum(1, np.round(months * rng.uniform(0.5, 1.5, len(idx))))
+        p.service_end[idx] = (t + length).astype(np.int16)
+        p.service_gain[idx] = gain
+        p.service_kind[idx] = kind
+
+    def enrol_students(self, idx: np.ndarray, t: int, rng: np.random.Generator) -> np.ndarray:
+        """Enrol people in degree studies one level above their education, where there is room."""
+        lev = np.minimum(self.people.edu[idx] + 1, 2).astype(np.int8)
+        return self.programmes.enrol(rng, self.people, idx, DEGREE, lev, t, Status.STUDENT)
 
     # ---------------------------------------------------------------- phase 4
     def job_matching(self, t: int) -> None:
@@ -357,11 +408,17 @@ class RegionModel(mesa.Model):
                     * np.exp(np.float32(-eco.discouragement) * np.minimum(spell, 24)))
         base[st == Status.TRAINING] = svc.training_effort
         base[st == Status.OTHER_SERVICE] = 0.5
-        referred = self._referred[p.status[self._referred] == Status.UNEMPLOYED]
-        hires = match(self.streams["matching"], p, self.firms, eco, self.app_weights, base,
-                      referred, svc.referral_boost)
+        referred = np.concatenate(self._referred) if self._referred else np.zeros(0, np.int64)
+        inputs = MatchingInputs(referred=referred[p.status[referred] == Status.UNEMPLOYED],
+                                referral_boost=svc.referral_boost)
+        coaching = self.interventions_by_name["coaching"]
+        if coaching.active(t) and coaching.p.workplace_share > 0:
+            inputs.boost_people(np.flatnonzero(p.employer_contact == t), coaching.p.workplace_boost)
+        self._hooks("matching", t, inputs)
+        hires = match(self.streams["matching"], p, self.firms, eco, self.app_weights, base, inputs)
         rec.tally_people("hires", p, hires.person)
         rec.tally_people("referral_hires", p, hires.person[hires.referred])
+        rec.tally_people("presentation_hires", p, hires.person[hires.presented])
         p.move(hires.person, Status.EMPLOYED, t)
         p.employer[hires.person] = hires.firm
         self._applications = hires.applications
@@ -371,6 +428,7 @@ class RegionModel(mesa.Model):
         """Pay benefits; the municipalities pay their share under the rules in force."""
         p, rec = self.people, self.recorder
         pay = self.rules.pay(p, t)
+        self._hooks("benefits", t)
         rec.tally_people("benefit_eur", p, pay.person, pay.euros)
         rec.tally_people("benefit_eur_municipal", p, pay.person, pay.municipal)
         rec.tally_people("benefit_eur_state", p, pay.person, pay.euros - pay.municipal)
@@ -386,10 +444,14 @@ class RegionModel(mesa.Model):
         p.close_month(self.rules.subsidised_work_accrues(t))
         svc = self.service
         seekers = is_jobseeker(p.status)
-        rec.set_region(t, "advisors", len(svc.coaches))
-        rec.set_region(t, "advisor_person_years", svc.person_years_per_month)
+        coaching = self.interventions_by_name["coaching"].service  # type: ignore[attr-defined]
+        rec.set_region(t, "advisors", len(svc.coaches) + len(coaching.coaches))
+        rec.set_region(t, "advisor_person_years", svc.person_years_per_month
+                       + coaching.person_years_per_month)
         rec.set_region(t, "advisor_cost_eur", svc.person_years_per_month
                        * self.config.scenario.services.advisor_cost_per_year)
+        rec.set_region(t, "advisor_cost_eur_municipal",
+                       rec.region[t, rec._rg["advisor_cost_eur"]] * (svc.organisation == "municipality"))
         rec.set_region(t, "clients", float(np.count_nonzero(seekers & (p.coach >= 0))))
         vac = self.firms.vacancies
         rec.set_region(t, "vacancies_hidden", float(vac.hidden.sum()))

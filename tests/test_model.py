@@ -67,7 +67,7 @@ def test_same_seed_identical_and_different_seeds_differ(small_config):
 
 def test_vacancy_constraint_in_matching(small_run):
     """Every hire fills an open vacancy once; nobody is hired twice in a month."""
-    from model.matching import match
+    from model.matching import MatchingInputs, match
 
     m = RegionModel(compose_config(["scale=0.05", "end=2019-06"]))
     for _ in range(6):
@@ -77,7 +77,7 @@ def test_vacancy_constraint_in_matching(small_run):
     open_per_firm = np.bincount(firms.vacancies.firm, minlength=len(firms))
     base = (p.status == Status.UNEMPLOYED).astype(np.float32)
     hires = match(m.streams["matching"], p, firms, m.config.economy, m.app_weights, base,
-                  np.zeros(0, np.int64), 3.0)
+                  MatchingInputs(referred=np.zeros(0, np.int64), referral_boost=3.0))
     assert 0 < len(hires.person) <= n_open
     assert len(np.unique(hires.person)) == len(hires.person)
     assert (np.bincount(hires.firm, minlength=len(firms)) <= open_per_firm).all()

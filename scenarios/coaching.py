@@ -1,0 +1,144 @@
+"""Personal coaching (*omavalmennus*): a municipal coaching service for its eligible clients.
+
+While active, every eligible jobseeker (by default the experiment's target group) is a client of a
+municipal coaching service instead of the public employment service. Its size is a caseload target
+(coaches = clients / caseload, re-sized each month) or fixed person-years. Each client needs
+``meetings_per_month`` meetings; capacity binds, so more clients per coach means fewer meetings
+each. Meetings act through search effort, the employment plan, referrals to vacancies and services,
+and — for the share held at employers (work trials, coaching in the workplace) — a better chance
+to be hired that month. A share of meetings is digital: cheaper in coach time, weaker in effect.
+Specialist coaches (youth, immigrants, partial work ability) are more effective with their group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from agents.coaches import EmploymentService, MeetingStyle
+from model.params import param
+from model.statuses import Status, is_jobseeker
+from scenarios.base import Eligibility, Intervention, InterventionParams
+
+OBS = "calibration/data/observed.csv"
+EVID = "evidence.md"
+
+
+def _target_group() -> Eligibility:
+    return Eligibility(groups=["target"],
+                       statuses=["unemployed", "training", "other_service", "subsidised"])
+
+
+@dataclass
+class CoachingParams(InterventionParams):
+    """Personal coaching: staff, meeting intensity, channels, specialisation, workplace coaching."""
+
+    eligibility: Eligibility = field(default_factory=_target_group)
+    caseload: float = param(100.0, 5.0, 1000.0, unit="clients per coach",
+                            source=f"assumption: below the TE office's; {OBS}: ~230 customers per "
+                            "transferred TE staff member, municipalities added their own staff")
+    person_years: float = param(0.0, 0.0, 5000.0, unit="coaches at scale 1 (0 = use caseload)",
+                                source="scenario")
+    meetings_per_coach: float = param(60.0, 1.0, 400.0, unit="meeting-hours a month",
+                                      source="assumption: ~3 client meetings a working day")
+    meetings_per_month: float = param(1.0, 0.0, 4.0, unit="meetings a client needs a month",
+                                      source="assumption: personal coaching meets monthly")
+    effort_boost: float = param(0.25, 0.0, 3.0, unit="effort per face-to-face meeting",
+                                source=f"{EVID}: Huuskonen 2023, meetings raise the hazard into work")
+    referral_probability: float = param(0.35, 0.0, 1.0, unit="vacancy referral per meeting",
+                                        source="assumption: coaches know their clients better")
+    training_referral: float = param(0.08, 0.0, 1.0, unit="per meeting", source="assumption")
+    other_service_referral: float = param(0.10, 0.0, 1.0, unit="per meeting", source="assumption")
+    subsidy_referral: float = param(0.05, 0.0, 1.0, unit="per meeting", source="assumption")
+    digital_share: float = param(0.3, 0.0, 1.0, unit="share of meetings in digital channels",
+                                 source="assumption: the plan's digital channels (measure 6)")
+    digital_time: float = param(0.5, 0.05, 1.0, unit="coach time of a digital meeting",
+                                source="assumption: digital is cheaper per contact")
+    digital_effect: float = param(0.6, 0.0, 1.0, unit="effect of a digital meeting",
+                                  source="assumption: digital is weaker")
+    workplace_share: float = param(0.1, 0.0, 1.0, unit="share of meetings at employers",
+                                   source="assumption: coaching done at employers (the plan)")
+    workplace_boost: float = param(1.5, 1.0, 5.0, unit="x hiring score in a month met at an employer",
+                                   source="assumption")
+    specialist_shares: list[float] = param(
+        [0.15, 0.15, 0.1], 0.0, 1.0, unit="youth / immigrants / partial work ability",
+        source="assumption: experts from youth, education and municipal services (the plan)")
+    specialist_bonus: float = param(0.2, 0.0, 2.0, unit="effectiveness with their group",
+                                    source="assumption")
+    advisor_effect_sd: float = param(0.13, 0.0, 1.0, unit="sd of coach effectiveness",
+                                     source=f"{EVID}: IFAU WP 2011:10, 1 sd ~ 13 %")
+    cost_per_coach_year: float = param(65000.0, 0.0, 500000.0, unit="EUR per person-year",
+                                       source="assumption: salary and overheads")
+
+
+class PersonalCoaching(Intervention):
+    """The municipal personal-coaching service (see the module docstring)."""
+
+    name = "coaching"
+    PROVIDER = 1
+
+    def __init__(self, model, params: CoachingParams):
+        super().__init__(model, params)
+        p = params
+        style = MeetingStyle(
+            effort_boost=p.effort_boost, referral_probability=p.referral_probability,
+            training_referral=p.training_referral, other_service_referral=p.other_service_referral,
+            subsidy_referral=p.subsidy_referral, digital_share=p.digital_share,
+            digital_time=p.digital_time, digital_effect=p.digital_effect,
+            workplace_share=p.workplace_share, specialist_bonus=p.specialist_bonus)
+        self.service = EmploymentService(model, self.PROVIDER, "municipality", 0,
+                                         p.meetings_per_coach, p.advisor_effect_sd, style,
+                                         self.rng, model.scale, tuple(p.specialist_shares))
+        self.clients = np.zeros(0, np.int64)
+
+    def assign_clients(self, t: int) -> None:
+        """Mark this month's clients (eligible jobseekers) and hand the rest back."""
+        people = self.model.people
+        mine = people.provider == self.PROVIDER
+        if not self.active(t):
+            if mine.any():
+                people.coach[mine] = -1
+                people.provider[mine] = 0
+                self.service.fire(len(self.service.coaches))
+            self.clients = np.zeros(0, np.int64)
+            return
+        seekers = np.flatnonzero(is_jobseeker(people.status))
+        clients = self.eligible(seekers)
+        switch_in = clients[people.provider[clients] != self.PROVIDER]
+        people.coach[switch_in] = -1
+        people.provider[switch_in] = self.PROVIDER
+        leaving = np.setdiff1d(np.flatnonzero(mine), clients, assume_unique=True)
+        people.coach[leaving] = -1
+        people.provider[leaving] = 0
+        self.clients = clients
+        p = self.p
+        if p.person_years > 0:
+            want = int(round(p.person_years * self.model.scale))
+        else:
+            want = int(np.ceil(len(clients) / p.caseload)) if len(clients) else 0
+        have = len(self.service.coaches)
+        if want > have:
+            self.service.hire(want - have, self.rng)
+        elif want < have:
+            self.service.fire(have - want)
+
+    def services(self, t: int) -> None:
+        """Meetings of the municipal coaches; referrals go where the public service's go."""
+        if not self.active(t) or len(self.clients) == 0 or not self.service.coaches:
+            return
+        m, p = self.model, self.p
+        people = m.people
+        cl = self.clients[people.status[self.clients] == Status.UNEMPLOYED]
+        # Each client needs meetings_per_month on average: whole meetings, the fraction at random.
+        base = np.floor(p.meetings_per_month)
+        need = base + (self.rng.random(len(cl)) < p.meetings_per_month - base)
+        res = self.service.serve(self.rng, people, t, cl, need.astype(np.int64))
+        m.handle_meetings(res, t, self.rng)
+        cost = self.service.person_years_per_month * p.cost_per_coach_year
+        self.charge_clients(self.clients, cost)
+
+    def charge_clients(self, clients: np.ndarray, euros: float) -> None:
+        """Spread a monthly cost (real euros) over the clients served."""
+        if len(clients) and euros > 0:
+            self.charge(clients, euros * self.model.scale / len(clients))

@@ -1,0 +1,55 @@
+"""Retention (*pitovoima*): keep educated young people in the region.
+
+While active, the out-migration hazard of eligible people (by default tertiary-educated under-30s)
+is multiplied by ``1 - reduction``. The programme pays ``unit_cost`` for each mover it keeps (the
+expected number, from the hazard it removes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from model.params import param
+from scenarios.base import Eligibility, Intervention, InterventionParams
+
+
+@dataclass
+class RetentionParams(InterventionParams):
+    """Retention: who, how much less they leave, at what cost."""
+
+    eligibility: Eligibility = field(default_factory=lambda: Eligibility(
+        statuses=["employed", "unemployed", "student", "self_employed"], max_age=29))
+    tertiary_only: bool = True
+    reduction: float = param(0.2, 0.0, 1.0, unit="share of out-moves prevented",
+                             source="assumption")
+    unit_cost: float = param(8000.0, 0.0, 1e6, unit="EUR per mover kept", source="assumption")
+
+
+class Retention(Intervention):
+    """See the module docstring."""
+
+    name = "retention"
+
+    def month_start(self, t: int) -> None:
+        """Lower the out-migration hazard of the eligible this month."""
+        if not self.active(t):
+            return
+        m = self.model
+        who = self.eligible()
+        if self.p.tertiary_only:
+            who = who[m.people.edu[who] == 2]
+        m.outmigration_factor[who] *= 1.0 - self.p.reduction
+        self._kept_base = who
+
+    def demography(self, t: int) -> None:
+        """Pay for the expected movers kept."""
+        if not self.active(t):
+            return
+        m = self.model
+        who = getattr(self, "_kept_base", np.zeros(0, np.int64))
+        who = who[m.people.active[who]]
+        hazard = m.outmigration_hazard(who)
+        kept = hazard * self.p.reduction / max(1.0 - self.p.reduction, 1e-9)
+        self.charge(who, kept * self.p.unit_cost)

@@ -1,0 +1,162 @@
+"""Wage subsidy (*palkkatuki*): subsidised jobs with an explicit employer decision.
+
+The programme runs in every scenario (the public employment service has always used it); the
+``wage_subsidy`` lever raises its intensity. Each month:
+
+1. Candidates come from coach referrals (after 6 months of unemployment or with partial work
+   ability) throughout, and — the lever — from up to ``capacity`` extra placements a month among
+   the eligible between ``start`` and ``end``.
+2. An employer type is drawn (``employer_weights``) and a firm of that type; the firm **decides**:
+   it takes the candidate with probability ``take_up × (rate / 0.5) ** rate_elasticity ×
+   marketing`` (take-up by firms is low and needs a decision: evidence.md).
+3. A share ``deadweight`` of the subsidised hires would have happened anyway: they fill one of the
+   firm's open vacancies (no new job). With probability ``substitution`` the firm drops a regular
+   hire (an open vacancy closes, or one regular employee is laid off).
+4. When the subsidy ends the firm keeps the worker with probability ``retention`` by employer type
+   (its desired employment grows by one); otherwise the worker returns to unemployment.
+
+Whether subsidised work accrues the work condition follows ``rules.subsidised_work_accrues_until``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.params import param
+from model.statuses import EMPLOYER_TYPE_NAMES, Status
+from scenarios.base import Intervention, InterventionParams
+
+OBS = "calibration/data/observed.csv"
+
+
+@dataclass
+class WageSubsidyParams(InterventionParams):
+    """Wage subsidy: rate, duration, who, which employers, take-up, deadweight, retention."""
+
+    enabled: bool = True
+    start: str = "2015-01"
+    end: str = "2040-12"
+    payer: str = "state"
+    rate: float = param(0.5, 0.0, 1.0, unit="share of pay costs",
+                        source=f"{OBS}: 50 % for lack of vocational skills (from 2023-07)")
+    rate_partial_work_ability: float = param(0.7, 0.0, 1.0, unit="share of pay costs",
+                                             source=f"{OBS}: 70 % for reduced work capacity")
+    months: list[float] = param([5.0, 10.0], 1.0, 24.0, unit="months",
+                                source=f"{OBS}: standard duration 5 or 10 months")
+    monthly_pay: float = param(2800.0, 0.0, 20000.0, unit="EUR a month",
+                               source="assumption: pay cost of a subsidised job")
+    referral: float = param(0.06, 0.0, 1.0, unit="per coach meeting, after 6 months",
+                            source="assumption: calibrated to the services' volumes")
+    employer_weights: list[float] = param([0.5, 0.3, 0.2], 0.0, 1.0,
+                                          unit="private / municipality / third sector",
+                                          source="assumption")
+    take_up: float = param(0.5, 0.0, 1.0, unit="probability an approached employer agrees",
+                           source="assumption: take-up needs an explicit decision (evidence.md, VATT)")
+    rate_elasticity: float = param(1.0, 0.0, 5.0, unit="take-up elasticity to the rate",
+                                   source="assumption")
+    deadweight: float = param(0.2, 0.0, 1.0, unit="share of hires that would have happened anyway",
+                              source="evidence.md: ~1 in 5 employers would have hired anyway "
+                              "(Suomen Yrittäjät 2019)")
+    substitution: float = param(0.1, 0.0, 1.0, unit="share displacing a regular hire",
+                                source="assumption")
+    retention: list[float] = param([0.5, 0.2, 0.15], 0.0, 1.0,
+                                   unit="kept after the subsidy: private / municipality / third",
+                                   source="evidence.md: 69 % of employers say the job continues "
+                                   "(weak); lower in public and third sector: assumption")
+
+
+class WageSubsidy(Intervention):
+    """The wage subsidy programme (see the module docstring)."""
+
+    name = "wage_subsidy"
+
+    def __init__(self, model, params: WageSubsidyParams):
+        super().__init__(model, params)
+        self.marketing = 1.0  # raised by the firm point
+
+    def take_up(self) -> float:
+        """Probability that an approached employer takes the candidate."""
+        p = self.p
+        return float(np.clip(p.take_up * (p.rate / 0.5) ** p.rate_elasticity * self.marketing,
+                             0.0, 1.0))
+
+    def place(self, t: int, candidates: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Try to place candidates (unemployed) in subsidised jobs; returns who was placed."""
+        m, p = self.model, self.p
+        people, firms = m.people, m.firms
+        if not p.enabled or len(candidates) == 0:
+            return candidates[:0]
+        who = candidates[people.status[candidates] == Status.UNEMPLOYED]
+        who = np.unique(who)
+        if len(who) == 0:
+            return who
+        w = np.asarray(p.employer_weights, float)
+        etype = rng.choice(3, size=len(who), p=w / w.sum())
+        firm = np.full(len(who), -1, np.int64)
+        for e in range(3):
+            pool = np.flatnonzero(firms.etype == e)
+            sel = np.flatnonzero(etype == e)
+            if len(pool) and len(sel):
+                firm[sel] = rng.choice(pool, size=len(sel))
+        agree = (firm >= 0) & (rng.random(len(who)) < self.take_up())
+        who, firm, etype = who[agree], firm[agree], etype[agree]
+        if len(who) == 0:
+            return who
+        self._displace(rng, firm)
+        for e, name in enumerate(EMPLOYER_TYPE_NAMES):
+            m.recorder.tally_people(f"subsidy_starts_{name}", people, who[etype == e])
+        people.move(who, Status.SUBSIDISED, t)
+        people.employer[who] = firm
+        months = rng.choice(np.asarray(p.months), size=len(who))
+        people.service_end[who] = (t + months).astype(np.int16)
+        self.participants_started += len(who)
+        return who
+
+    def _displace(self, rng: np.random.Generator, firm: np.ndarray) -> None:
+        """Deadweight hires take an open vacancy; substitution drops a regular hire."""
+        m, p = self.model, self.p
+        vac = m.firms.vacancies
+        drop = rng.random(len(firm)) < p.deadweight
+        sub = rng.random(len(firm)) < p.substitution
+        close = np.concatenate([firm[drop], firm[sub]])
+        if len(close) == 0 or len(vac) == 0:
+            return
+        keep = np.ones(len(vac), bool)
+        # close one open vacancy of each such firm (if it has one)
+        order = np.argsort(vac.firm, kind="stable")
+        first = np.searchsorted(vac.firm[order], close)
+        ok = (first < len(vac)) & (vac.firm[order][np.minimum(first, len(vac) - 1)] == close)
+        _, uniq = np.unique(close[ok], return_index=True)
+        keep[order[first[ok][uniq]]] = False
+        vac.keep(keep)
+
+    def end_subsidies(self, t: int, rng: np.random.Generator) -> None:
+        """Subsidies that end this month: the employer keeps the worker or not."""
+        m, p = self.model, self.p
+        people, firms = m.people, m.firms
+        ending = np.flatnonzero((people.status == Status.SUBSIDISED) & (people.service_end <= t))
+        if len(ending) == 0:
+            return
+        firm = people.employer[ending]
+        keep = rng.random(len(ending)) < np.asarray(p.retention)[firms.etype[firm]]
+        kept, kept_firm = ending[keep], firm[keep]
+        people.move(kept, Status.EMPLOYED, t)
+        people.employer[kept] = kept_firm
+        np.add.at(firms.base, kept_firm, 1.0)
+        m.total_base = float(firms.base.sum())
+        people.move(ending[~keep], Status.UNEMPLOYED, t)
+
+    def services(self, t: int) -> None:
+        """Extra placements while the lever is on; this month's subsidy costs."""
+        m, p = self.model, self.p
+        if not p.enabled:
+            return
+        # The lever: extra placements (capacity > 0) between start and end.
+        if p.capacity > 0 and self.active(t):
+            cand = self.eligible()
+            self.place(t, self.take(cand), self.rng)
+        sub = np.flatnonzero(m.people.status == Status.SUBSIDISED)
+        rate = np.where(m.people.partial_wa[sub], p.rate_partial_work_ability, p.rate)
+        self.charge(sub, rate * p.monthly_pay)
