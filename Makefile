@@ -34,7 +34,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 bench: $(STAMP)
-	$(PY) benchmarks/bench_run.py
+	$(PY) benchmarks/bench_run.py --scenarios te_office kuntakokeilu
 
 clean:
 	rm -rf $(VENV) outputs multirun .pytest_cache .ruff_cache

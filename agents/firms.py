@@ -83,6 +83,7 @@ class SeparationRisk:
         self.muni = (ur / (1 - ur)) / np.maximum(mean_p, 1e-9)
         total = personal * self.muni[people.muni[emp]]
         self.muni /= total.mean() if len(total) else 1.0
+        self.workplace_retention = 0.0  # set by the coaching intervention while it runs
         self.max_factor = float(self.edu.max() * max(self.foreign, 1.0) * max(self.young, 1.0)
                                 * self.muni.max())
 
@@ -95,11 +96,18 @@ class SeparationRisk:
         return self._personal(people, idx) * self.muni[people.muni[idx]]
 
     def draw(self, rng: np.random.Generator, people: People, idx: np.ndarray,
-             rate: float) -> np.ndarray:
-        """Who of ``idx`` separates this month at average ``rate`` (thinning at the top rate)."""
+             rate: float, t: int = 0) -> np.ndarray:
+        """Who of ``idx`` separates this month at average ``rate`` (thinning at the top rate).
+
+        Workers coached at an employer in the last 12 months separate at
+        ``1 - workplace_retention`` of their rate (set by the coaching intervention).
+        """
         p_max = min(rate * self.max_factor, 1.0)
         cand = bernoulli_indices(rng, idx, p_max)
         p = np.minimum(rate * self.factor(people, cand), 1.0)
+        if self.workplace_retention > 0:
+            recent = (t - people.employer_contact[cand]) < 12
+            p = np.where(recent, p * (1.0 - self.workplace_retention), p)
         return cand[rng.random(len(cand)) * p_max < p]
 
 
@@ -142,7 +150,7 @@ class Firms:
         ``emp`` (regular employees per firm) is updated in place.
         """
         employed = np.flatnonzero(people.status == Status.EMPLOYED)
-        quits = self.separation_risk.draw(rng, people, employed, cfg.quit_rate)
+        quits = self.separation_risk.draw(rng, people, employed, cfg.quit_rate, t)
         emp -= np.bincount(people.employer[quits], minlength=len(self))
         people.move(quits, Status.UNEMPLOYED, t)
 

@@ -1,6 +1,7 @@
 """Speed and memory of one model run: build time, run time, agent-months per second, peak memory.
 
-Usage: ``python benchmarks/bench_run.py [--scales 0.1 1.0] [--end 2028-12] [--repeat 3]``
+Usage: ``python benchmarks/bench_run.py [--scales 0.1 1.0] [--end 2028-12] [--repeat 3]
+[--scenarios te_office kuntakokeilu]``
 
 Each scale runs in a fresh subprocess so that its peak memory (``ru_maxrss``) is its own; the
 import cost is measured separately and excluded from the run time. Targets (2-core machine):
@@ -21,8 +22,8 @@ import numpy  # noqa
 from model.hydra_config import compose_config
 from model.region_model import RegionModel
 t_import = time.perf_counter() - t0
-scale, end, repeat = float(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-cfg = compose_config([f"scale={scale}", f"end={end}"])
+scale, end, repeat, scenario = float(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+cfg = compose_config([f"scale={scale}", f"end={end}", f"scenario={scenario}"])
 best = None
 for r in range(repeat):
     t0 = time.perf_counter()
@@ -35,7 +36,7 @@ for r in range(repeat):
         best = res
 months = m.t
 people = int(m.recorder.stock_by_status[:, :8].sum() / max(months, 1))
-best.update(scale=scale, months=months, mean_people=people, import_s=t_import,
+best.update(scale=scale, scenario=scenario, months=months, mean_people=people, import_s=t_import,
             agent_months_per_s=people * months / best["run_s"],
             peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 print(json.dumps(best))
@@ -48,18 +49,28 @@ def main() -> None:
     ap.add_argument("--scales", type=float, nargs="+", default=[0.1, 1.0])
     ap.add_argument("--end", default="2028-12")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--scenarios", nargs="+", default=["te_office"],
+                    help="scenario names (conf/scenario); each is timed at every scale")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     rows = []
-    for scale in args.scales:
-        out = subprocess.run([sys.executable, "-c", CHILD, str(scale), args.end, str(args.repeat)],
-                             capture_output=True, text=True, check=True)
-        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    print(f"{'scale':>6} {'months':>6} {'people':>8} {'build s':>8} {'run s (best)':>12} "
-          f"{'agent-months/s':>15} {'peak MB':>8}")
+    for scenario in args.scenarios:
+        for scale in args.scales:
+            out = subprocess.run([sys.executable, "-c", CHILD, str(scale), args.end,
+                                  str(args.repeat), scenario],
+                                 capture_output=True, text=True, check=True)
+            rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    print(f"{'scenario':>14} {'scale':>6} {'months':>6} {'people':>8} {'build s':>8} "
+          f"{'run s (best)':>12} {'agent-months/s':>15} {'peak MB':>8}")
     for r in rows:
-        print(f"{r['scale']:>6g} {r['months']:>6d} {r['mean_people']:>8d} {r['build_s']:>8.3f} "
-              f"{r['run_s']:>12.3f} {r['agent_months_per_s']:>15,.0f} {r['peak_mb']:>8.0f}")
+        print(f"{r['scenario']:>14} {r['scale']:>6g} {r['months']:>6d} {r['mean_people']:>8d} "
+              f"{r['build_s']:>8.3f} {r['run_s']:>12.3f} {r['agent_months_per_s']:>15,.0f} "
+              f"{r['peak_mb']:>8.0f}")
+    base = {r["scale"]: r["run_s"] for r in rows if r["scenario"] == args.scenarios[0]}
+    for r in rows:
+        if r["scenario"] != args.scenarios[0]:
+            print(f"{r['scenario']} / {args.scenarios[0]} at scale {r['scale']:g}: "
+                  f"{r['run_s'] / base[r['scale']]:.2f}x")
     if args.json:
         for r in rows:
             print(json.dumps(r))

@@ -6,8 +6,9 @@ municipal coaching service instead of the public employment service. Its size is
 ``meetings_per_month`` meetings; capacity binds, so more clients per coach means fewer meetings
 each. Meetings act through search effort, the employment plan, referrals to vacancies and services,
 and — for the share held at employers (work trials, coaching in the workplace) — a better chance
-to be hired that month. A share of meetings is digital: cheaper in coach time, weaker in effect.
-Specialist coaches (youth, immigrants, partial work ability) are more effective with their group.
+to be hired that month and a lower separation hazard for a year after. A share of meetings is
+digital: cheaper in coach time, weaker in effect. Specialist coaches (youth, immigrants, partial
+work ability) are more effective with their group.
 """
 
 from __future__ import annotations
@@ -61,6 +62,10 @@ class CoachingParams(InterventionParams):
                                    source="assumption: coaching done at employers (the plan)")
     workplace_boost: float = param(1.5, 1.0, 5.0, unit="x hiring score in a month met at an employer",
                                    source="assumption")
+    workplace_retention: float = param(0.3, 0.0, 1.0,
+                                       unit="lower separation hazard for a year after workplace "
+                                       "coaching", source="assumption: coaching at employers "
+                                       "raises retention (the plan)")
     specialist_shares: list[float] = param(
         [0.15, 0.15, 0.1], 0.0, 1.0, unit="youth / immigrants / partial work ability",
         source="assumption: experts from youth, education and municipal services (the plan)")
@@ -122,6 +127,12 @@ class PersonalCoaching(Intervention):
             self.service.hire(want - have, self.rng)
         elif want < have:
             self.service.fire(have - want)
+
+    def month_start(self, t: int) -> None:
+        """Workplace coaching lowers separations while the intervention runs."""
+        risk = self.model.firms.separation_risk
+        if risk is not None:
+            risk.workplace_retention = self.p.workplace_retention if self.active(t) else 0.0
 
     def services(self, t: int) -> None:
         """Meetings of the municipal coaches; referrals go where the public service's go."""
