@@ -163,7 +163,10 @@ def match(rng: np.random.Generator, people: People, firms: Firms, cfg: EconomyCo
         supported[inputs.mobility[0]] = True
         types = np.where(supported[who], types + n_types, types)
         weights = np.vstack([weights, inputs.mobility[1]])
-    rate = (effort_base[searchers] + people.effort[searchers]) * cfg.applications_per_month
+    # Extra effort from coaching has diminishing returns: applications grow with
+    # (1 + extra effort) ** effort_returns.
+    rate = (effort_base[searchers] * (1.0 + people.effort[searchers]) ** cfg.effort_returns
+            * cfg.applications_per_month)
 
     vcell = firms.muni[vac.firm].astype(np.int64) * n_sec + firms.sector[vac.firm]
     n_cells = weights.shape[1]

@@ -49,9 +49,13 @@ class CoachingParams(InterventionParams):
                                 source=f"{EVID}: Huuskonen 2023, meetings raise the hazard into work")
     referral_probability: float = param(0.35, 0.0, 1.0, unit="vacancy referral per meeting",
                                         source="assumption: coaches know their clients better")
-    training_referral: float = param(0.08, 0.0, 1.0, unit="per meeting", source="assumption")
-    other_service_referral: float = param(0.10, 0.0, 1.0, unit="per meeting", source="assumption")
-    subsidy_referral: float = param(0.05, 0.0, 1.0, unit="per meeting", source="assumption")
+    training_referral: float = param(0.04, 0.0, 1.0, unit="per meeting",
+                                     source="assumption: half the public service's per-interview "
+                                     "rate, since personal coaches meet monthly, not quarterly")
+    other_service_referral: float = param(0.05, 0.0, 1.0, unit="per meeting",
+                                          source="assumption: as training_referral")
+    subsidy_referral: float = param(0.03, 0.0, 1.0, unit="per meeting",
+                                    source="assumption: as training_referral")
     digital_share: float = param(0.3, 0.0, 1.0, unit="share of meetings in digital channels",
                                  source="assumption: the plan's digital channels (measure 6)")
     digital_time: float = param(0.5, 0.05, 1.0, unit="coach time of a digital meeting",
