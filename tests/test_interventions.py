@@ -194,14 +194,27 @@ def test_entrepreneurship_adds_self_employment(base):
                                                                    a="2021-09").mean()
 
 
-def test_mobility_support_raises_commuting(base):
-    def commuting(m):
-        p, f = m.people, m.firms
-        emp = np.flatnonzero((p.status == Status.EMPLOYED) & (p.cohort >= -1))
-        return np.mean(f.muni[p.employer[emp]] != p.muni[emp])
-    mob = run("scenario=mobility", "scenario.mobility.friction_reduction=1.0",
-              "scenario.mobility.capacity=3000")
-    assert commuting(mob) > commuting(base)
+def test_mobility_support_sends_applications_further(monkeypatch):
+    """Supported jobseekers apply outside their home municipality more often."""
+    import model.matching as matching
+
+    real = matching.draw_categories
+    seen = []
+
+    def watched(rng, probs, rows):
+        cat = real(rng, probs, rows)
+        n_types = 40  # 5 municipalities x 8 fields; supported rows are offset by n_types
+        home, work = (rows % n_types) // 8, cat // 8
+        seen.append((home != work, rows >= n_types))
+        return cat
+
+    monkeypatch.setattr(matching, "draw_categories", watched)
+    run("scenario=mobility", "scenario.mobility.friction_reduction=1.0",
+        "scenario.mobility.capacity=3000", short=["scale=0.05", "end=2021-09"])
+    away = np.concatenate([a for a, _ in seen])
+    sup = np.concatenate([s for _, s in seen])
+    assert sup.sum() > 500
+    assert away[sup].mean() > away[~sup].mean() + 0.05
 
 
 def test_capacities_are_never_exceeded():
