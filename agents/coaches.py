@@ -156,19 +156,25 @@ class EmploymentService:
         if len(new) == 0:
             return
         load = np.bincount(have[~bad], minlength=n).astype(float)
-        want = client_specialisation(people, new)
-        # Affinity: a fitting specialist first, then generalists, other specialists last. Loads
-        # are updated between rounds so that specialists do not take more than their share.
-        affinity = np.where(self.spec[None, :] == want[:, None], 3.0,
-                            np.where(self.spec[None, :] == 0, 1.0, 0.2))
+        specialists = bool(np.any(self.spec > 0))
+        if specialists:
+            want = client_specialisation(people, new)
+            # Affinity: a fitting specialist first, then generalists, other specialists last.
+            affinity = np.where(self.spec[None, :] == want[:, None], 3.0,
+                                np.where(self.spec[None, :] == 0, 1.0, 0.2))
+        # Loads are updated between rounds so that no coach takes more than a fair share.
         order = rng.permutation(len(new))
         target = (load.sum() + len(new)) / n
         for chunk in np.array_split(order, min(4, len(order))):
             room = np.maximum(target - load, 0.0) + 1e-6
-            w = affinity[chunk] * room[None, :]
-            cum = np.cumsum(w, axis=1)
-            u = rng.random(len(chunk)) * cum[:, -1]
-            pick = np.minimum((cum < u[:, None]).sum(axis=1), n - 1)
+            u = rng.random(len(chunk))
+            if specialists:
+                cum = np.cumsum(affinity[chunk] * room[None, :], axis=1)
+                pick = (cum < (u * cum[:, -1])[:, None]).sum(axis=1)
+            else:
+                cum = np.cumsum(room)
+                pick = np.searchsorted(cum, u * cum[-1], side="right")
+            pick = np.minimum(pick, n - 1)
             people.coach[new[chunk]] = pick
             load += np.bincount(pick, minlength=n)
 

@@ -75,6 +75,7 @@ class WageSubsidy(Intervention):
     def __init__(self, model, params: WageSubsidyParams):
         super().__init__(model, params)
         self.marketing = 1.0  # raised by the firm point
+        self._pools: list[np.ndarray] | None = None  # firms by employer type (types are fixed)
 
     def take_up(self) -> float:
         """Probability that an approached employer takes the candidate."""
@@ -95,8 +96,10 @@ class WageSubsidy(Intervention):
         w = np.asarray(p.employer_weights, float)
         etype = rng.choice(3, size=len(who), p=w / w.sum())
         firm = np.full(len(who), -1, np.int64)
+        if self._pools is None:
+            self._pools = [np.flatnonzero(firms.etype == e) for e in range(3)]
         for e in range(3):
-            pool = np.flatnonzero(firms.etype == e)
+            pool = self._pools[e]
             sel = np.flatnonzero(etype == e)
             if len(pool) and len(sel):
                 firm[sel] = rng.choice(pool, size=len(sel))
