@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/kohtaanto run
+	$(VENV)/bin/kohtaanto compare
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -12,6 +12,7 @@ Every file is written whole or not at all; ``run.json`` is written last and mark
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
@@ -24,7 +25,14 @@ from omegaconf import DictConfig, OmegaConf
 from model.hydra_config import CONF_DIR, register_configs
 from model.params import ConfigError
 
-COMMANDS = {"run": "simulate one scenario and write its indicators"}
+COMMANDS = {
+    "run": "simulate one scenario and write its indicators",
+    "compare": "compare scenarios over paired replications: effects, costs, a report",
+    "trial": "a virtual randomised trial of one intervention",
+    "collect": "gather the jobs of a sweep directory into one table with plots",
+}
+#: Keys of the Hydra config that configure an app, not the model.
+APP_KEYS = ("compare.", "trial.", "output.", "hydra.", "hydra/")
 
 
 def _fail(message: str) -> None:
@@ -83,6 +91,20 @@ register_configs()
 def run_app(cfg: DictConfig) -> None:
     """Hydra entry point of ``kohtaanto run``."""
     out_dir = Path(HydraConfig.get().runtime.output_dir)
+    done = out_dir / "run.json"
+    if done.exists():  # a finished job of an interrupted sweep: do not run it again
+        previous = json.loads(done.read_text()).get("config")
+        from dataclasses import asdict
+
+        from model.config import config_from_dict
+
+        try:
+            now = asdict(config_from_dict(OmegaConf.to_container(cfg, resolve=True)))
+        except ConfigError as exc:
+            _fail(str(exc))
+        if json.loads(json.dumps(now, default=str)) == previous:
+            print(f"kohtaanto run: {out_dir} is already complete; skipped")
+            return
     record = run_job(cfg, out_dir)
     s = record["summary"]
     ur = s["unemployment_rate"]
@@ -93,13 +115,60 @@ def run_app(cfg: DictConfig) -> None:
     print(f"  structural unemployment (region): {s['structural_unemployment']['region']:,.0f}")
 
 
+def _model_overrides() -> list[str]:
+    """The command line's overrides that configure the model (not the app, not Hydra)."""
+    task = list(HydraConfig.get().overrides.task)
+    return [o for o in task if not o.lstrip("+~").startswith(APP_KEYS)]
+
+
+@hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")
+def compare_app(cfg: DictConfig) -> None:
+    """Hydra entry point of ``kohtaanto compare``."""
+    from scenarios.compare import Horizons, run_comparison
+    from scenarios.report import summary_frame
+
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+    out = Path(HydraConfig.get().runtime.output_dir)
+    c = cfg.compare
+    overrides = [f"scale={c.scale}", f"end={c.end}"] + [
+        o for o in _model_overrides() if not o.startswith("scenario=")]
+    try:
+        record = run_comparison(list(c.scenarios), c.reference, int(c.replications), overrides,
+                                int(cfg.seed), out, int(c.workers),
+                                Horizons(c.measure_start, c.experiment_end))
+    except ConfigError as exc:
+        _fail(str(exc))
+    from model.output import write_json
+
+    eff = record.pop("effects")
+    write_text_cfg(out, cfg)
+    write_json(out / "run.json", {**record, "config": OmegaConf.to_container(cfg, resolve=True)})
+    print(f"kohtaanto compare: {record['jobs']} runs in {record['seconds']} s; report in "
+          f"{out / 'report.html'}")
+    table = summary_frame(eff)
+    if not table.empty:
+        cols = ["structural_unemployment", "unemployment_rate", "employment",
+                "cost_per_employed_person_year_eur"]
+        cols = [x for x in cols if x in table.columns]
+        with __import__("pandas").option_context("display.width", 200, "display.max_colwidth", 40):
+            print(table[cols].to_string())
+
+
+def write_text_cfg(out: Path, cfg: DictConfig) -> None:
+    """Write the resolved configuration beside the outputs."""
+    from model.output import write_text
+
+    write_text(out / "config.yaml", OmegaConf.to_yaml(cfg))
+
+
 def main() -> None:
     """Dispatch ``kohtaanto <command> [overrides]``."""
     if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):
         print("usage: kohtaanto <command> [hydra overrides]\n\ncommands:")
         for name, text in COMMANDS.items():
             print(f"  {name:10s} {text}")
-        print("\nexample: kohtaanto run scale=0.1 seed=3 end=2026-12")
+        print("\nexamples: kohtaanto run scale=0.1 seed=3 end=2026-12\n"
+              "          kohtaanto compare compare.replications=8 scale=0.1")
         raise SystemExit(0 if len(sys.argv) >= 2 else 2)
     command = sys.argv.pop(1)
     if command not in COMMANDS:
@@ -107,7 +176,26 @@ def main() -> None:
               file=sys.stderr)
         raise SystemExit(2)
     sys.argv[0] = f"kohtaanto {command}"
-    run_app()
+    if command == "run":
+        run_app()
+    elif command == "compare":
+        _set_run_dir("compare")
+        compare_app()
+    elif command == "trial":
+        from scenarios.trial import trial_app
+
+        _set_run_dir("trial")
+        trial_app()
+    elif command == "collect":
+        from scenarios.collect import collect_main
+
+        raise SystemExit(collect_main(sys.argv[1:]))
+
+
+def _set_run_dir(name: str) -> None:
+    """Put an app's outputs under outputs/<name>/ unless the command line says otherwise."""
+    if not any(a.startswith("hydra.run.dir=") for a in sys.argv[1:]):
+        sys.argv.append(f"hydra.run.dir=outputs/{name}/${{now:%Y-%m-%d_%H-%M-%S}}")
 
 
 if __name__ == "__main__":

@@ -20,10 +20,41 @@ class OutputConfig:
 
 
 @dataclass
+class CompareConfig:
+    """``kohtaanto compare``: which scenarios, how many replications, how many workers."""
+
+    scenarios: list[str] = field(default_factory=lambda: [
+        "te_office", "kuntakokeilu", "coaching_intensity", "retraining", "wage_subsidy",
+        "strong_start", "outreach", "firm_point", "work_ability_team", "green_jobs", "retention",
+        "entrepreneurship", "mobility"])
+    reference: str = "te_office"
+    replications: int = 4
+    scale: float = 0.1  # used unless scale= is given on the command line
+    end: str = "2026-12"  # used unless end= is given on the command line
+    workers: int = 0  # worker processes; 0 = one per core
+    measure_start: str = "2021-03"
+    experiment_end: str = "2024-12"
+
+
+@dataclass
+class TrialConfig:
+    """``kohtaanto trial``: a virtual randomised trial of one intervention."""
+
+    intervention: str = "coaching"
+    share: float = 0.5  # share of the eligible assigned to treatment
+    assign: str = "2021-03"  # month of assignment
+    replications: int = 4
+    workers: int = 0
+    follow_up: list[int] = field(default_factory=lambda: [6, 12, 24, 36])
+
+
+@dataclass
 class RunConfig(ModelConfig):
-    """The schema of ``conf/config.yaml``: the model's configuration plus output settings."""
+    """The schema of ``conf/config.yaml``: the model's configuration plus the apps' settings."""
 
     output: OutputConfig = field(default_factory=OutputConfig)
+    compare: CompareConfig = field(default_factory=CompareConfig)
+    trial: TrialConfig = field(default_factory=TrialConfig)
 
 
 def register_configs() -> None:
@@ -41,11 +72,14 @@ def register_configs() -> None:
 def compose_raw(overrides: list[str] | None = None):
     """Return the composed Hydra ``DictConfig`` for ``conf/config.yaml`` with overrides applied."""
     from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
     register_configs()
     try:
+        if GlobalHydra.instance().is_initialized():  # inside a Hydra app: same search path
+            return compose(config_name="config", overrides=list(overrides or []))
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
             return compose(config_name="config", overrides=list(overrides or []))
     except (HydraException, OmegaConfBaseException) as exc:

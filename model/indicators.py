@@ -57,6 +57,7 @@ STOCKS = [
     "structural_long_term", "structural_comparable", "structural_after_service",
     "structural_service_to_service", "in_services_after_long_term", "ltu_risk",
     "plans_up_to_date", "earnings_related_recipients", "basic_benefit_recipients",
+    "upper_secondary_or_more", "tertiary",
 ]
 EVENTS = [
     "spells_ended_to_work", "spells_ended_to_services", "spells_ended_to_education",
@@ -237,6 +238,12 @@ class Recorder:
         S[..., col["earnings_related_recipients"]] = gb[:, :, Benefit.EARNINGS_RELATED].sum(
             axis=(2, 3, 4))
         S[..., col["basic_benefit_recipients"]] = gb[:, :, Benefit.BASIC].sum(axis=(2, 3, 4))
+        # education of the working-age population (free slots are the last status)
+        ke = (base * 2 + (st == Status.EMPTY)) * 3 + people.edu
+        ce = np.bincount(ke, minlength=n_base * 6).astype(float).reshape(N_COMBO, self.M, 2, 3)
+        ge = np.tensordot(GROUP_MATRIX, ce[:, :, 0], axes=(1, 0))  # group, muni, edu
+        S[..., col["upper_secondary_or_more"]] = ge[..., 1] + ge[..., 2]
+        S[..., col["tertiary"]] = ge[..., 2]
 
         ev = self._month_events.reshape(N_COMBO, self.M, len(EVENTS))
         self.events[t] = np.tensordot(GROUP_MATRIX, ev, axes=(1, 0))
@@ -332,6 +339,8 @@ def _derive(counts: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str]
         "unemployment_rate": ratio(c("unemployed"), labour_force),
         "broad_unemployment_rate": ratio(jobseekers, labour_force + in_services - c("subsidised")),
         "employment_rate": ratio(employment, c("working_age")),
+        "education_level": ratio(c("upper_secondary_or_more"), c("working_age")),
+        "tertiary_share": ratio(c("tertiary"), c("working_age")),
         "activation_rate": ratio(in_services, jobseekers),
         "activation_rate_long_term": ratio(c("in_services_after_long_term"),
                                            c("in_services_after_long_term")

@@ -53,6 +53,7 @@ class RegionModel(mesa.Model):
 
     Args:
         config: A validated configuration; ``None`` composes the default one from ``conf/``.
+        trial: A virtual trial (:class:`scenarios.trial.Trial`) run inside this model, or None.
         **overrides: Hydra-style overrides applied to the default configuration when ``config``
             is None, e.g. ``RegionModel(scale=0.1, seed=3)``.
 
@@ -65,7 +66,7 @@ class RegionModel(mesa.Model):
         t: Index of the month to be simulated next (0 = 2018-01).
     """
 
-    def __init__(self, config: ModelConfig | None = None, **overrides: Any):
+    def __init__(self, config: ModelConfig | None = None, trial: Any = None, **overrides: Any):
         if config is None:
             from model.config import default_config
 
@@ -131,7 +132,8 @@ class RegionModel(mesa.Model):
             self.people.status.astype(np.int32) * len(self.muni_names) + self.people.muni,
             minlength=(Status.EMPTY + 1) * len(self.muni_names)).reshape(Status.EMPTY + 1, -1)
         self.people.take_transitions()  # the initial state is the starting stock, not a flow
-        self._referred = np.zeros(0, np.int64)
+        self._referred: list[np.ndarray] = []
+        self.trial = trial
         self.running = True
 
     # ================================================================ construction
@@ -190,6 +192,8 @@ class RegionModel(mesa.Model):
         cap = self.people.capacity
         self.dropout_factor = np.ones(cap, np.float32)
         self.outmigration_factor = np.ones(cap, np.float32)
+        if self.trial is not None:
+            self.trial.month_start(self, t)
         self._hooks("month_start", t)
         self.demography(t)
         self.labour_demand(t)
@@ -197,6 +201,8 @@ class RegionModel(mesa.Model):
         self.job_matching(t)
         self.benefits(t)
         self.indicators(t)
+        if self.trial is not None:
+            self.trial.month_end(self, t)
         self.t += 1
         if self.t > self.end:
             self.running = False

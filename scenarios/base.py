@@ -126,8 +126,20 @@ class Intervention:
         """Whether the intervention runs in month ``t``."""
         return self.p.enabled and self.start <= t <= self.end
 
-    def eligible(self, idx: np.ndarray | None = None) -> np.ndarray:
-        """The people (among ``idx``, or everyone) who meet the eligibility rule."""
+    #: A virtual trial restricting the intervention to its treated people (``scenarios.trial``).
+    trial: Any = None
+
+    def eligible(self, idx: np.ndarray | None = None, ignore_trial: bool = False) -> np.ndarray:
+        """The people (among ``idx``, or everyone) who meet the eligibility rule.
+
+        In a virtual trial only the treated are eligible (unless ``ignore_trial``).
+        """
+        out = self._eligible(idx)
+        if self.trial is not None and not ignore_trial:
+            out = out[self.trial.treated_among(self.model, out)]
+        return out
+
+    def _eligible(self, idx: np.ndarray | None) -> np.ndarray:
         people = self.model.people
         e = self.p.eligibility
         if idx is None:

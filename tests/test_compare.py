@@ -1,0 +1,178 @@
+"""Policy comparison, virtual trials, reports, sweeps and resume."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model.params import ConfigError
+from scenarios.compare import Horizons, check_settings, effects, run_comparison, summarise
+from scenarios.runner import Job, jobs_for, run_jobs, run_scenario_job
+from scenarios.trial import run_trial
+
+BASE = ["scale=0.03", "end=2022-06"]
+KOHTAANTO = [sys.executable, "-m", "model.cli"]
+
+
+@pytest.fixture(scope="module")
+def comparison(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cmp")
+    rec = run_comparison(["te_office", "kuntakokeilu", "wage_subsidy"], "te_office", 3, BASE,
+                         seed=11, out=out, workers=2, progress=False)
+    return out, rec
+
+
+def test_reference_against_itself_has_exactly_zero_effect(comparison):
+    out, _ = comparison
+    results = pd.read_parquet(out / "results.parquet")
+    ref = results[results.label == "te_office"]
+    twin = ref.assign(label="te_office_again")
+    summary = summarise(pd.concat([ref, twin]), Horizons())
+    eff = effects(summary, "te_office")
+    assert len(eff) > 100
+    assert (eff.dropna(subset=["low"]).effect == 0).all()
+    assert (eff.dropna(subset=["low"]).low == 0).all()
+
+
+def test_paired_interval_is_narrower_than_unpaired(comparison):
+    out, rec = comparison
+    eff = rec["effects"]
+    sel = eff[(eff.horizon == "experiment") & (eff.municipality == "region") & (eff.group == "all")
+              & eff.indicator.isin(["unemployment_rate", "structural_unemployment", "employment"])]
+    assert len(sel) == 6
+    paired = sel.high - sel.low
+    unpaired = sel.unpaired_high - sel.unpaired_low
+    assert (paired < unpaired).all(), sel[["label", "indicator", "low", "high", "unpaired_low",
+                                           "unpaired_high"]]
+
+
+def test_report_and_tables_contain_the_scenarios_asked_for(comparison):
+    out, rec = comparison
+    for name in ("report.html", "summary.md", "effects.parquet", "effects.csv",
+                 "summary.parquet", "results.parquet", "results.csv"):
+        assert (out / name).stat().st_size > 500, name
+    html = (out / "report.html").read_text()
+    assert html.count("data:image/png;base64,") >= 6
+    for s in ("kuntakokeilu", "wage_subsidy"):
+        assert s in html and s in (out / "summary.md").read_text()
+    eff = pd.read_parquet(out / "effects.parquet")
+    assert set(eff.label) == {"kuntakokeilu", "wage_subsidy"}
+    assert {"experiment", "+1y"} <= set(eff.horizon)
+    assert {"Lahti", "Hollola", "region"} <= set(eff.municipality)
+    assert {"all", "target", "under30", "foreign_language"} <= set(eff.group)
+    for ind in ("structural_unemployment", "unemployment_rate", "broad_unemployment",
+                "employment", "long_term_unemployed", "activation_rate", "education_level",
+                "benefit_eur_state", "benefit_eur_municipal", "intervention_cost_eur",
+                "municipal_net_fiscal_effect_eur", "cost_per_employed_person_year_eur"):
+        assert ind in set(eff.indicator), ind
+    assert len(list((out / "figures").glob("*.png"))) == 8
+
+
+def test_resume_skips_finished_jobs(tmp_path):
+    from dataclasses import replace
+
+    from model.hydra_config import compose_config
+
+    cfg = compose_config(["scale=0.02", "end=2018-06"])
+    jobs = jobs_for({"te_office": cfg}, 2, 5)
+    files = run_jobs(jobs, tmp_path, run_scenario_job, workers=1, progress=False)
+    stamp = [f.stat().st_mtime_ns for f in files]
+    calls = []
+
+    def counting(job: Job):
+        calls.append(job.key)
+        return run_scenario_job(job)
+
+    extra = jobs + [Job("te_office", 2, replace(cfg, seed=7))]
+    run_jobs(extra, tmp_path, counting, workers=1, progress=False)
+    assert calls == ["te_office__rep002"]
+    assert [f.stat().st_mtime_ns for f in files] == stamp
+
+
+def test_replications_share_seeds_across_scenarios():
+    from model.hydra_config import compose_config
+
+    a, b = compose_config(["scenario=te_office"]), compose_config(["scenario=kuntakokeilu"])
+    jobs = jobs_for({"te_office": a, "kuntakokeilu": b}, 3, 100)
+    seeds = {}
+    for j in jobs:
+        seeds.setdefault(j.replication, set()).add(j.config.seed)
+    assert all(len(s) == 1 for s in seeds.values())
+    assert sorted(min(s) for s in seeds.values()) == [100, 101, 102]
+
+
+@pytest.mark.parametrize("scenarios, reference, reps, fragment", [
+    (["te_office", "nowhere"], "te_office", 2, "unknown scenario 'nowhere'"),
+    ([], "te_office", 2, "compare.scenarios is empty"),
+    (["te_office", "kuntakokeilu"], "te_office", 1, "at least 2"),
+    (["te_office"], "te_office", 2, "besides the reference"),
+    (["te_office", "kuntakokeilu"], "nothing", 2, "compare.reference"),
+])
+def test_bad_comparison_settings_are_refused(scenarios, reference, reps, fragment):
+    with pytest.raises(ConfigError, match=fragment):
+        check_settings(scenarios, reference, reps)
+
+
+def test_trial_with_share_zero_has_no_treated_and_no_effect(tmp_path):
+    res = run_trial(BASE, "coaching", 0.0, "2021-03", 2, [6, 12], seed=3, out=tmp_path,
+                    workers=1, progress=False)
+    assert (res.n_treated == 0).all()
+    assert (res.spillover == 0).all()  # the trial run is the untreated run
+    assert (tmp_path / "trial.md").exists()
+
+
+def test_trial_reports_treated_and_control_with_intervals(tmp_path):
+    res = run_trial(BASE, "coaching", 0.5, "2021-03", 3, [6, 12], seed=3, out=tmp_path,
+                    workers=2, progress=False)
+    assert set(res.months) == {6, 12}
+    assert {"employed", "unemployed", "in_services", "outside_labour_force"} <= set(res.outcome)
+    row = res[(res.months == 6) & (res.outcome == "employed")].iloc[0]
+    assert row.n_treated > 50 and row.n_control > 50
+    assert row.effect_low <= row.effect <= row.effect_high
+    total = res[res.months == 6].groupby("months")[["treated", "control"]].sum()
+    np.testing.assert_allclose(total.values, 1.0)
+
+
+def test_compare_command_line_refuses_bad_input(tmp_path):
+    r = subprocess.run(KOHTAANTO + ["compare", "compare.replications=1",
+                                    f"hydra.run.dir={tmp_path}/c"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 2 and "at least 2" in r.stderr
+    r = subprocess.run(KOHTAANTO + ["compare", "compare.scenarios=[te_office,atlantis]",
+                                    f"hydra.run.dir={tmp_path}/c"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 2 and "atlantis" in r.stderr
+    assert not (Path(tmp_path) / "c" / "report.html").exists()
+
+
+def test_sweep_with_joblib_launcher_then_collect_and_resume(tmp_path):
+    sweep = tmp_path / "sweep"
+    args = ["run", "-m", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2", "scale=0.02",
+            "end=2018-06", "output.plot=false", "economy.quit_rate=0.006,0.01",
+            f"hydra.sweep.dir={sweep}"]
+    r = subprocess.run(KOHTAANTO + args, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert len(list(sweep.glob("*/run.json"))) == 2
+    r = subprocess.run(KOHTAANTO + ["collect", str(sweep)], cwd=tmp_path, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    table = pd.read_csv(sweep / "collected.csv")
+    assert sorted(table["economy.quit_rate"]) == [0.006, 0.01]
+    assert (sweep / "collected_unemployment_rate.png").exists()
+    # running the same sweep again (basic launcher) skips the finished jobs
+    again = [a for a in args if not a.startswith("hydra/launcher") and "n_jobs" not in a]
+    r = subprocess.run(KOHTAANTO + again, cwd=tmp_path, capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0 and r.stdout.count("already complete; skipped") == 2
+    assert json.loads((sweep / "0" / "run.json").read_text())["config"]["economy"]["quit_rate"] \
+        in (0.006, 0.01)
+
+
+def test_collect_refuses_a_directory_without_jobs(tmp_path):
+    r = subprocess.run(KOHTAANTO + ["collect", str(tmp_path)], cwd=tmp_path, capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 2 and "no finished jobs" in r.stderr
