@@ -35,6 +35,11 @@ LABELS = {
 }
 
 
+def _color(i: int):
+    """A distinct colour for the i-th scenario (20 before repeating)."""
+    return plt.cm.tab20(i % 20)
+
+
 def _ts(df: pd.DataFrame) -> pd.Index:
     return pd.PeriodIndex(df, freq="M").to_timestamp()
 
@@ -52,7 +57,7 @@ def fig_series(results: pd.DataFrame, indicator: str, municipality: str, observe
         if p.empty:
             continue
         x = _ts(p.index)
-        lw, color = (2.2, "black") if label == reference else (1.0, f"C{i % 10}")
+        lw, color = (2.2, "black") if label == reference else (1.0, _color(i))
         ax.plot(x, p.mean(axis=1), lw=lw, color=color, label=label)
         ax.fill_between(x, p.min(axis=1), p.max(axis=1), color=color, alpha=0.12, lw=0)
     if observed:
@@ -100,8 +105,8 @@ def fig_effects_over_time(results: pd.DataFrame, reference: str, indicator: str)
             m, n = d.mean(), len(d)
             half = stats.t.ppf(0.975, max(n - 1, 1)) * d.std() / np.sqrt(n) if n > 1 else 0 * m
             x = _ts(d.columns)
-            ax.plot(x, m, lw=1.2, color=f"C{i % 10}", label=label)
-            ax.fill_between(x, m - half, m + half, color=f"C{i % 10}", alpha=0.12, lw=0)
+            ax.plot(x, m, lw=1.2, color=_color(i), label=label)
+            ax.fill_between(x, m - half, m + half, color=_color(i), alpha=0.12, lw=0)
     ax.axhline(0, color="k", lw=0.8)
     ax.set_title(f"Effect on {LABELS.get(indicator, indicator)} over time (vs {reference})")
     ax.grid(alpha=0.3)
@@ -122,7 +127,7 @@ def fig_cost_effectiveness(eff: pd.DataFrame, horizon: str = "experiment") -> pl
         ax.errorbar(r.effect_x, r.effect_y / 1e6,
                     xerr=[[r.effect_x - r.low_x], [r.high_x - r.effect_x]],
                     yerr=[[(r.effect_y - r.low_y) / 1e6], [(r.high_y - r.effect_y) / 1e6]],
-                    fmt="o", color=f"C{i % 10}", capsize=3, label=label)
+                    fmt="o", color=_color(i), capsize=3, label=label)
     ax.axhline(0, color="k", lw=0.8)
     ax.axvline(0, color="k", lw=0.8)
     ax.set_xlabel("additional employed person-years")
