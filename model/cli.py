@@ -30,9 +30,11 @@ COMMANDS = {
     "compare": "compare scenarios over paired replications: effects, costs, a report",
     "trial": "a virtual randomised trial of one intervention",
     "collect": "gather the jobs of a sweep directory into one table with plots",
+    "sensitivity": "global sensitivity analysis (SALib Morris or Sobol)",
+    "calibrate": "calibrate parameters to the observed data (simulated moments)",
 }
 #: Keys of the Hydra config that configure an app, not the model.
-APP_KEYS = ("compare.", "trial.", "output.", "hydra.", "hydra/")
+APP_KEYS = ("compare.", "trial.", "output.", "sensitivity.", "calibrate.", "hydra.", "hydra/")
 
 
 def _fail(message: str) -> None:
@@ -135,7 +137,8 @@ def compare_app(cfg: DictConfig) -> None:
     try:
         record = run_comparison(list(c.scenarios), c.reference, int(c.replications), overrides,
                                 int(cfg.seed), out, int(c.workers),
-                                Horizons(c.measure_start, c.experiment_end))
+                                Horizons(c.measure_start, c.experiment_end),
+                                parameter_draws=bool(c.parameter_draws))
     except ConfigError as exc:
         _fail(str(exc))
     from model.output import write_json
@@ -186,6 +189,11 @@ def main() -> None:
 
         _set_run_dir("trial")
         trial_app()
+    elif command in ("sensitivity", "calibrate"):
+        from calibration.apps import calibrate_app, sensitivity_app
+
+        _set_run_dir(command)
+        (sensitivity_app if command == "sensitivity" else calibrate_app)()
     elif command == "collect":
         from scenarios.collect import collect_main
 

@@ -34,6 +34,7 @@ class CompareConfig:
     workers: int = 0  # worker processes; 0 = one per core
     measure_start: str = "2021-03"
     experiment_end: str = "2024-12"
+    parameter_draws: bool = False  # replication r uses accepted calibration draw r
 
 
 @dataclass
@@ -48,6 +49,55 @@ class TrialConfig:
     follow_up: list[int] = field(default_factory=lambda: [6, 12, 24, 36])
 
 
+CALIBRATED = ["economy.quit_rate", "economy.hire_scale", "economy.duration_penalty",
+              "economy.employability_sd", "economy.demand_elasticity", "economy.vacancy_speed",
+              "economy.discouragement", "region.population.unemployed_to_outside_rate"]
+
+
+@dataclass
+class SensitivityConfig:
+    """``kohtaanto sensitivity``: SALib Morris or Sobol over declared parameters."""
+
+    method: str = "morris"
+    parameters: list[str] = field(default_factory=lambda: list(CALIBRATED) + [
+        "scenario.services.meeting_effort_boost", "scenario.services.referral_probability",
+        "economy.network_share", "economy.commute_friction_per_km"])
+    bounds: dict[str, list[float]] = field(default_factory=dict)
+    spread: float = 0.5  # range around the default when no bounds are given
+    n: int = 8  # Morris trajectories, or Sobol base samples (a power of two)
+    levels: int = 4
+    second_order: bool = False
+    replicates: int = 1
+    noise_seeds: int = 8
+    outputs: list[str] = field(default_factory=lambda: [
+        "structural_unemployment@2022-12", "unemployment_rate@2021-06",
+        "effect:kuntakokeilu:structural_unemployment", "distance"])
+    reference: str = "te_office"
+    chunk_size: int = 16
+    workers: int = 0
+    scale: float = 0.1
+    end: str = "2024-12"
+    model: str = "region"
+
+
+@dataclass
+class CalibrateConfig:
+    """``kohtaanto calibrate``: simulated moments over a Sobol design, then a local search."""
+
+    parameters: list[str] = field(default_factory=lambda: list(CALIBRATED))
+    bounds: dict[str, list[float]] = field(default_factory=dict)
+    spread: float = 0.5
+    design: int = 64
+    seeds: int = 2
+    local_iterations: int = 40
+    accept: float = 0.1
+    chunk_size: int = 8
+    workers: int = 0
+    scale: float = 0.1
+    end: str = "2022-12"
+    install: bool = False  # copy the result to conf/calibration/ (the new defaults)
+
+
 @dataclass
 class RunConfig(ModelConfig):
     """The schema of ``conf/config.yaml``: the model's configuration plus the apps' settings."""
@@ -55,6 +105,8 @@ class RunConfig(ModelConfig):
     output: OutputConfig = field(default_factory=OutputConfig)
     compare: CompareConfig = field(default_factory=CompareConfig)
     trial: TrialConfig = field(default_factory=TrialConfig)
+    sensitivity: SensitivityConfig = field(default_factory=SensitivityConfig)
+    calibrate: CalibrateConfig = field(default_factory=CalibrateConfig)
 
 
 def register_configs() -> None:

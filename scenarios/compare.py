@@ -165,6 +165,29 @@ def headline_table(eff: pd.DataFrame, horizon: str = "experiment", municipality:
 
 
 # ------------------------------------------------------------------------------ the command
+def with_parameter_draws(jobs: list, draws_file: Path | None = None) -> list:
+    """Give replication r the parameters of accepted calibration draw r (in every scenario).
+
+    The intervals then carry parameter uncertainty as well as seed noise.
+    """
+    from dataclasses import replace as dc_replace
+
+    from calibration.calibrate import INSTALL_DIR
+    from calibration.parameters import apply
+    from model.params import ConfigError
+
+    path = draws_file or INSTALL_DIR / "draws.csv"
+    if not path.exists():
+        raise ConfigError(f"compare.parameter_draws needs {path}; run kohtaanto calibrate "
+                          "calibrate.install=true first")
+    draws = pd.read_csv(path).drop(columns=["distance"], errors="ignore")
+    out = []
+    for j in jobs:
+        values = draws.iloc[j.replication % len(draws)].to_dict()
+        out.append(dc_replace(j, config=apply(j.config, values)))
+    return out
+
+
 DEFAULT_SET = ["te_office", "kuntakokeilu", "coaching_intensity", "retraining", "wage_subsidy",
                "strong_start", "outreach", "firm_point", "work_ability_team", "green_jobs",
                "retention", "entrepreneurship", "mobility"]
@@ -203,7 +226,8 @@ def check_settings(scenarios: list[str], reference: str, replications: int) -> l
 
 def run_comparison(scenarios: list[str], reference: str, replications: int, base_overrides:
                    list[str], seed: int, out: Path, workers: int = 0,
-                   horizons: Horizons | None = None, progress: bool = True) -> dict:
+                   horizons: Horizons | None = None, progress: bool = True,
+                   parameter_draws: bool = False) -> dict:
     """Run a comparison and write its tables and report into ``out``.
 
     Every scenario is composed (with ``base_overrides``) and run for each replication with common
@@ -222,6 +246,8 @@ def run_comparison(scenarios: list[str], reference: str, replications: int, base
                for s in ordered}
     t0 = time.perf_counter()
     jobs = jobs_for(configs, replications, seed)
+    if parameter_draws:
+        jobs = with_parameter_draws(jobs)
     files = run_jobs(jobs, Path(out) / "jobs", run_scenario_job, workers, progress)
     results = load_results(files)
     summary = summarise(results, horizons)

@@ -1,0 +1,219 @@
+"""Calibration by simulated moments: a global Sobol design, a local optimiser, accepted draws.
+
+1. **Global exploration**: a scrambled Sobol design of ``design`` points over the parameters'
+   ranges (plus the default point); each point's distance (``calibration.targets``) is the mean
+   over ``seeds`` seeds — the same seeds at every point (common random numbers), so differences
+   between points are not seed noise. Points are evaluated in resumable chunks in the worker pool.
+2. **Local search**: Nelder–Mead (scipy) from the best design point, on the same seeds.
+3. **Uncertainty**: the design points whose distance is within the best ``accept`` share are the
+   accepted draws (an approximate-Bayesian acceptance step with a uniform prior over the ranges);
+   their spread is the parameters' uncertainty, and ``kohtaanto compare
+   compare.parameter_draws=true`` runs replication r with draw r.
+
+Outputs: ``calibrated.yaml`` (a Hydra config that sets the chosen values), ``draws.csv``,
+``design.csv``, ``fit.csv`` (every target: observed, simulated mean and band, error), ``fit.png``
+and ``report.md``. With ``install`` the set and the draws are copied to ``conf/calibration/`` and
+become the defaults of ``run``, ``compare`` and ``trial``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from calibration.parameters import Parameter, apply  # noqa: E402
+from calibration.targets import distance, fit_table, simulated  # noqa: E402
+from model.output import atomic_write, write_table, write_text  # noqa: E402
+from model.params import ConfigError  # noqa: E402
+from scenarios.runner import Job, load_results, run_jobs  # noqa: E402
+
+INSTALL_DIR = Path(__file__).resolve().parents[1] / "conf" / "calibration"
+
+
+@dataclass
+class Calibration:
+    """Settings of a calibration."""
+
+    parameters: list[Parameter]
+    design: int = 64
+    seeds: int = 2
+    local_iterations: int = 40
+    accept: float = 0.1
+    chunk_size: int = 8
+    seed: int = 42
+
+
+def _distance_job(job: Job) -> pd.DataFrame:
+    """Distance of each design point in the chunk (mean over the seeds)."""
+    from model.region_model import RegionModel
+
+    spec = dict(job.extra)
+    tg = spec["targets"]
+    out = []
+    for row in spec["rows"]:
+        cfg = apply(job.config, dict(zip(spec["names"], row, strict=True)))
+        ds = [distance(simulated(RegionModel(replace(cfg, seed=job.config.seed + k)).run(), tg), tg)
+              for k in range(spec["seeds"])]
+        out.append(float(np.mean(ds)))
+    return pd.DataFrame({"row": np.arange(spec["first"], spec["first"] + len(out)),
+                         "distance": out})
+
+
+def objective(base, names: list[str], values: np.ndarray, tg: pd.DataFrame, seeds: int,
+              seed: int) -> float:
+    """Mean distance over the seeds at one point (run in this process)."""
+    from model.region_model import RegionModel
+
+    cfg = apply(base, dict(zip(names, values, strict=True)))
+    return float(np.mean([distance(simulated(RegionModel(replace(cfg, seed=seed + k)).run(), tg),
+                                   tg) for k in range(seeds)]))
+
+
+def calibrate(c: Calibration, base, tg: pd.DataFrame, out: Path, workers: int = 0,
+              progress: bool = True) -> dict:
+    """Run the calibration; returns the chosen values, the accepted draws and the design."""
+    from scipy.optimize import minimize
+    from scipy.stats import qmc
+
+    if len(c.parameters) < 1:
+        raise ConfigError("calibrate.parameters: choose at least one parameter")
+    if c.design < 4 or not 0 < c.accept <= 1 or c.seeds < 1:
+        raise ConfigError("calibrate: design >= 4, seeds >= 1 and 0 < accept <= 1 are needed")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    names = [p.name for p in c.parameters]
+    lo = np.array([p.low for p in c.parameters])
+    hi = np.array([p.high for p in c.parameters])
+    unit = qmc.Sobol(len(names), scramble=True, seed=c.seed).random(c.design)
+    points = np.vstack([[p.default for p in c.parameters], lo + unit * (hi - lo)])
+    jobs = []
+    for i, first in enumerate(range(0, len(points), c.chunk_size)):
+        extra = (("rows", points[first:first + c.chunk_size].tolist()), ("names", names),
+                 ("targets", tg), ("seeds", c.seeds), ("first", first))
+        jobs.append(Job("design", i, replace(base, seed=c.seed), extra))
+    files = run_jobs(jobs, out / "chunks", _distance_job, workers, progress)
+    dist = load_results(files).sort_values("row").distance.to_numpy()
+    design = pd.DataFrame(points, columns=names).assign(distance=dist)
+    write_table(out / "design.csv", design)
+
+    best = int(np.argmin(dist))
+    x0 = (points[best] - lo) / (hi - lo)
+    result = minimize(lambda z: objective(base, names, lo + np.clip(z, 0, 1) * (hi - lo), tg,
+                                          c.seeds, c.seed),
+                      x0, method="Nelder-Mead", bounds=[(0, 1)] * len(names),
+                      options={"maxfev": c.local_iterations, "xatol": 1e-3, "fatol": 1e-3})
+    chosen = lo + np.clip(result.x, 0, 1) * (hi - lo)
+    if result.fun > dist[best]:
+        chosen, fun = points[best], float(dist[best])
+    else:
+        fun = float(result.fun)
+    cut = np.quantile(dist, c.accept)
+    draws = design[design.distance <= cut].reset_index(drop=True)
+    write_table(out / "draws.csv", draws)
+    values = {n: _round(v, p) for n, v, p in zip(names, chosen, c.parameters, strict=True)}
+    write_text(out / "calibrated.yaml", to_yaml(values, fun, c))
+    return {"values": values, "distance": fun, "default_distance": float(dist[0]),
+            "draws": draws, "design": design, "evaluations": int(result.nfev) + len(points)}
+
+
+def _round(v: float, p: Parameter) -> float:
+    return int(round(v)) if p.integer else float(f"{v:.6g}")
+
+
+def to_yaml(values: dict[str, float], fun: float, c: Calibration) -> str:
+    """A Hydra config (``# @package _global_``) that sets the calibrated values."""
+    tree: dict = {}
+    for path, v in values.items():
+        node = tree
+        parts = path.split(".")
+        for key in parts[:-1]:
+            node = node.setdefault(key, {})
+        node[parts[-1]] = v
+    import yaml
+
+    head = ("# @package _global_\n# Calibrated by `kohtaanto calibrate` (simulated moments against "
+            "calibration/data/observed.csv;\n# see calibration/calibrate.py). "
+            f"Distance {fun:.3f}; {c.design} design points x {c.seeds} seeds.\n")
+    return head + yaml.safe_dump(tree, sort_keys=True, allow_unicode=True)
+
+
+def fit_report(base, values: dict[str, float], tg: pd.DataFrame, out: Path, seeds: int = 4,
+               seed: int = 42) -> pd.DataFrame:
+    """Simulated bands at the calibrated values against every target; writes fit.csv/png."""
+    from model.region_model import RegionModel
+
+    cfg = apply(base, values)
+    sims, lahti = [], []
+    for k in range(seeds):
+        m = RegionModel(replace(cfg, seed=seed + k)).run()
+        sims.append(simulated(m, tg))
+        lahti.append(m.series("unemployment_rate", "Lahti"))
+    sims = np.array(sims)
+    ft = fit_table(sims.mean(axis=0), tg)
+    ft["simulated_low"], ft["simulated_high"] = sims.min(axis=0), sims.max(axis=0)
+    write_table(Path(out) / "fit.csv", ft)
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4.5))
+    band = pd.concat(lahti, axis=1)
+    x = pd.PeriodIndex(band.index, freq="M").to_timestamp()
+    axes[0].fill_between(x, band.min(axis=1) * 100, band.max(axis=1) * 100, alpha=0.3,
+                         label="model (seeds)")
+    obs = tg[(tg.pattern == "lahti_rate")]
+    axes[0].plot(pd.PeriodIndex(obs.month, freq="M").to_timestamp(), obs.value * 100, "o",
+                 color="crimson", label="observed")
+    axes[0].set_title("Lahti unemployment rate, %")
+    axes[0].legend()
+    d = ft[ft.pattern == "duration"]
+    xs = np.arange(len(d))
+    axes[1].bar(xs - 0.2, d.value, 0.4, label="Finland 2015")
+    axes[1].bar(xs + 0.2, d.simulated, 0.4, label="model 2018-2019")
+    axes[1].set_xticks(xs, [i.split("[")[1].rstrip("]") for i in d.indicator])
+    axes[1].set_title("Monthly exit rate to work by duration (months)")
+    axes[1].legend()
+    for a in axes:
+        a.grid(alpha=0.3)
+    fig.tight_layout()
+    atomic_write(Path(out) / "fit.png", lambda f: fig.savefig(f, format="png", dpi=100))
+    plt.close(fig)
+    return ft
+
+
+def summary_numbers(ft: pd.DataFrame) -> dict:
+    """RMSE of Lahti's rate (pp) and the exit-rate ratios by duration."""
+    lr = ft[ft.pattern == "lahti_rate"]
+    d = ft[ft.pattern == "duration"]
+    return {"lahti_rmse_pp": float(np.sqrt(np.mean((lr.simulated - lr.value) ** 2)) * 100),
+            "exit_ratio": {i.split("[")[1].rstrip("]"): float(s / v)
+                           for i, s, v in zip(d.indicator, d.simulated, d.value, strict=True)}}
+
+
+def write_report(out: Path, record: dict, ft: pd.DataFrame, c: Calibration) -> None:
+    """A short Markdown report of the calibration."""
+    nums = summary_numbers(ft)
+    draws = record["draws"]
+    lines = ["# Calibration", "",
+             f"Distance at the defaults {record['default_distance']:.3f}; calibrated "
+             f"{record['distance']:.3f} ({record['evaluations']} points evaluated, {c.seeds} seeds "
+             "each).", "",
+             f"Lahti's monthly unemployment rate 2018–2022: RMSE {nums['lahti_rmse_pp']:.2f} pp "
+             "(aim: 1.0 pp).", "",
+             "Exit rate to work, model / observed by duration: " + ", ".join(
+                 f"{k} {v:.2f}" for k, v in nums["exit_ratio"].items()) + " (aim: 0.7–1.3).", "",
+             "| parameter | calibrated | accepted draws: mean | sd | min | max |",
+             "|---|---|---|---|---|---|"]
+    for name, v in record["values"].items():
+        col = draws[name]
+        lines.append(f"| {name} | {v:.4g} | {col.mean():.4g} | {col.std():.3g} | {col.min():.4g} "
+                     f"| {col.max():.4g} |")
+    lines += ["", "Each target's error: `fit.csv`; bands against the targets: `fit.png`."]
+    write_text(out / "report.md", "\n".join(lines) + "\n")
+    write_text(out / "calibration.json", json.dumps(
+        {"values": record["values"], "distance": record["distance"],
+         "default_distance": record["default_distance"], **nums}, indent=2))

@@ -1,0 +1,134 @@
+"""Calibration targets from the observed data, and the distance of a run from them.
+
+Patterns (pattern-oriented modelling: several at once, not one series), 2018–2022:
+
+* ``lahti_rate`` — Lahti's monthly register unemployment rate (error unit: 1 percentage point);
+* ``municipal_rates`` — the other municipalities' observed rates (1 pp);
+* ``lahti_counts`` — Lahti's unemployed and long-term unemployed (error unit: 10 %);
+* ``composition`` — Lahti's under-30 unemployed, foreign-language unemployment rate, structural
+  share of the unemployed, and the experiment's customers in 2021-03 (total, under 30,
+  foreign-language) (10 % or 1 pp);
+* ``duration`` — Finland's monthly exit-to-work rate by unemployment duration (error unit: a
+  factor of 1.3, i.e. ±30 %), against the model's profile over 2018–2019.
+
+Distance = Σ over patterns of weight × mean of the squared errors in those units, so each pattern
+counts equally whatever its number of points.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from calibration.observed import load_observed, monthly_points
+
+PATTERNS = ("lahti_rate", "municipal_rates", "lahti_counts", "composition", "duration")
+MUNIS = ["Lahti", "Hollola", "Orimattila", "Asikkala", "Kärkölä"]
+#: Finland 2015 monthly exit-to-work rates by duration (evidence.md, Labore): the duration pattern.
+EXIT_TO_WORK = {"<1": 0.183, "1-3": 0.093, "3-6": 0.060, "6-12": 0.035, "12-18": 0.016,
+                "18-24": 0.011, ">24": 0.003}
+EXIT_SOURCE = ("Labore blog 'Mihin työttömät siirtyvät ja milloin?' (TEM register 2015), "
+               "https://labore.fi/julkaisu/mihin-tyottomat-siirtyvat-ja-milloin/")
+
+
+def _row(metric: str, area: str, period: str) -> tuple[float, str]:
+    df = load_observed()
+    sel = df[(df.metric == metric) & (df.area == area) & (df.period == period)]
+    if sel.empty:
+        raise KeyError(f"observed.csv has no {metric!r} for {area} {period}")
+    return float(sel.value.iloc[0]), str(sel.source.iloc[0])
+
+
+def targets(first: str = "2018-01", last: str = "2022-12") -> pd.DataFrame:
+    """Every target: pattern, indicator, municipality, group, month, value, unit, kind, source."""
+    rows = []
+
+    def add(pattern, indicator, muni, group, month, value, kind, unit, source):
+        rows.append(dict(pattern=pattern, indicator=indicator, municipality=muni, group=group,
+                         month=month, value=value, kind=kind, unit=unit, source=source))
+
+    ur = monthly_points("unemployment_rate", MUNIS)
+    ur = ur[(ur.month >= first) & (ur.month <= last)]
+    for r in ur.itertuples():
+        pattern = "lahti_rate" if r.municipality == "Lahti" else "municipal_rates"
+        add(pattern, "unemployment_rate", r.municipality, "all", r.month, r.value, "abs", 0.01,
+            r.source)
+    for ind in ("unemployed", "long_term_unemployed"):
+        pts = monthly_points(ind, ["Lahti"])
+        pts = pts[(pts.month >= first) & (pts.month <= last)]
+        for r in pts.itertuples():
+            add("lahti_counts", ind, "Lahti", "all", r.month, r.value, "rel", 0.1, r.source)
+    # composition (Lahti)
+    for month in ("2021-03", "2021-05"):
+        if not first <= month <= last:
+            continue
+        u25, src = _row("unemployed under 25", "Lahti", month)
+        u2529, _ = _row("unemployed aged 25-29", "Lahti", month)
+        add("composition", "unemployed", "Lahti", "under30", month, u25 + u2529, "rel", 0.1,
+            src + " (under 25 plus 25-29)")
+        share, src = _row("structural unemployed share of unemployed", "Lahti", month)
+        add("composition", "structural_share_of_unemployed", "Lahti", "all", month, share / 100,
+            "abs", 0.01, src)
+        rate, src = _row("foreign-citizen unemployment rate", "Lahti", month)
+        add("composition", "unemployment_rate", "Lahti", "foreign_language", month, rate / 100,
+            "abs", 0.02, src + " (foreign citizens; the model's group is foreign-language)")
+    if first <= "2021-03" <= last:
+        for group, metric, period in (
+                ("target", "experiment customers resident in Lahti", "2021-03/04 (early pilot)"),
+                ("under30", "experiment customers in Lahti aged under 30", "2021 early pilot"),
+                ("foreign_language", "foreign-language (vieraskieliset) experiment customers in "
+                 "Lahti", "2021 early pilot")):
+            v, src = _row(metric, "Lahti", period)
+            add("composition", "jobseekers", "Lahti", group, "2021-03", v, "rel", 0.1, src)
+    for bucket, v in EXIT_TO_WORK.items():
+        add("duration", f"exit_to_work[{bucket}]", "region", "all", "2018-01..2019-12", v, "log",
+            np.log(1.3), EXIT_SOURCE)
+    return pd.DataFrame(rows)
+
+
+def simulated(model, tg: pd.DataFrame) -> np.ndarray:
+    """The model's value for every target row (NaN where the run does not cover it)."""
+    df = model.indicator_frame(from_start=False)
+    df = df.assign(month=df.month.astype(str), indicator=df.indicator.astype(str),
+                   municipality=df.municipality.astype(str), group=df.group.astype(str))
+    # jobseekers of the target group: the experiment's clients are target-group jobseekers
+    key = df.set_index(["indicator", "municipality", "group", "month"])["value"]
+    out = np.full(len(tg), np.nan)
+    profile = model.recorder.duration_profile(0, min(23, model.t - 1))["exit_to_work"]
+    for i, r in enumerate(tg.itertuples()):
+        if r.pattern == "duration":
+            out[i] = profile[r.indicator.split("[")[1].rstrip("]")]
+            continue
+        out[i] = key.get((r.indicator, r.municipality, r.group, r.month), np.nan)
+    return out
+
+
+def errors(sim: np.ndarray, tg: pd.DataFrame) -> np.ndarray:
+    """Each target's error in its unit (see the module docstring)."""
+    obs = tg.value.to_numpy(float)
+    unit = tg.unit.to_numpy(float)
+    kind = tg.kind.to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        e = np.where(kind == "abs", (sim - obs) / unit,
+                     np.where(kind == "rel", (sim / obs - 1.0) / unit,
+                              np.log(np.maximum(sim, 1e-6) / obs) / unit))
+    return e
+
+
+def distance(sim: np.ndarray, tg: pd.DataFrame, weights: dict[str, float] | None = None) -> float:
+    """Weighted sum over patterns of the mean squared error (targets the run lacks are skipped)."""
+    e = errors(sim, tg)
+    total = 0.0
+    for pattern in PATTERNS:
+        sel = (tg.pattern.to_numpy() == pattern) & np.isfinite(e)
+        if sel.any():
+            total += (weights or {}).get(pattern, 1.0) * float(np.mean(e[sel] ** 2))
+    return total
+
+
+def fit_table(sim: np.ndarray, tg: pd.DataFrame) -> pd.DataFrame:
+    """Targets with the simulated value and the error, for the fit report."""
+    out = tg.copy()
+    out["simulated"] = sim
+    out["error_in_units"] = errors(sim, tg)
+    return out

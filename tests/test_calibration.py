@@ -1,0 +1,133 @@
+"""Sensitivity analysis and calibration pipelines."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from calibration.calibrate import Calibration, calibrate
+from calibration.parameters import Parameter, apply, select
+from calibration.sensitivity import Campaign, check, run_campaign
+from calibration.targets import PATTERNS, distance, simulated, targets
+from model.hydra_config import compose_config
+from model.params import ConfigError
+from model.region_model import RegionModel
+
+ISHIGAMI = [Parameter(f"x{i}", -np.pi, np.pi, 0.0, False, "test") for i in (1, 2, 3)]
+# Analytic Ishigami indices (a = 7, b = 0.1)
+S1 = np.array([0.3139, 0.4424, 0.0])
+ST = np.array([0.5576, 0.4424, 0.2437])
+
+
+@pytest.fixture(scope="module")
+def small():
+    return compose_config(["scale=0.03", "end=2020-06"])
+
+
+def test_sobol_pipeline_recovers_ishigami_indices(tmp_path):
+    c = Campaign(method="sobol", parameters=ISHIGAMI, n=1024, outputs=["y"], model="ishigami",
+                 chunk_size=2048, noise_seeds=2, seed=3)
+    res = run_campaign(c, compose_config(["scale=0.02"]), tmp_path, workers=1, progress=False)
+    idx = res["indices"].set_index("parameter")
+    np.testing.assert_allclose(idx.S1.to_numpy(), S1, atol=0.06)
+    np.testing.assert_allclose(idx.ST.to_numpy(), ST, atol=0.06)
+    conv = res["convergence"]
+    assert sorted(conv.n.unique()) == [256, 512, 1024]
+    for name in ("indices.csv", "indices.parquet", "convergence.csv", "seed_noise.csv",
+                 "report.md", "indices_y.png", "convergence_y.png"):
+        assert (tmp_path / name).exists(), name
+
+
+def test_morris_pipeline_ranks_ishigami_x3_lowest_in_mu_star(tmp_path):
+    c = Campaign(method="morris", parameters=ISHIGAMI, n=64, outputs=["y"], model="ishigami",
+                 chunk_size=1000, noise_seeds=2, seed=3)
+    idx = run_campaign(c, compose_config(["scale=0.02"]), tmp_path, 1, False)["indices"]
+    order = idx.sort_values("mu_star").parameter.tolist()
+    assert order[0] == "x3"
+
+
+def test_interrupted_campaign_resumes_with_the_same_indices(tmp_path, small):
+    params = select(small, ["economy.quit_rate", "economy.hire_scale"])
+    c = Campaign(method="morris", parameters=params, n=2, outputs=["unemployment_rate@2020-06"],
+                 chunk_size=2, noise_seeds=2, seed=5)
+    first = run_campaign(c, small, tmp_path / "a", workers=1, progress=False)["indices"]
+    chunks = sorted((tmp_path / "a" / "chunks").glob("chunk__*.parquet"))
+    assert len(chunks) == 3
+    chunks[1].unlink()  # as if the campaign had stopped before this chunk
+    (tmp_path / "a" / "chunks" / "noise__rep001.parquet").unlink()
+    again = run_campaign(c, small, tmp_path / "a", workers=1, progress=False)["indices"]
+    pd.testing.assert_frame_equal(first, again)
+    assert len(list((tmp_path / "a" / "chunks").glob("chunk__*.parquet"))) == 3
+
+
+def test_seed_noise_is_reported_beside_parameter_variance(tmp_path, small):
+    params = select(small, ["economy.quit_rate", "economy.hire_scale"])
+    c = Campaign(method="morris", parameters=params, n=2,
+                 outputs=["structural_unemployment@2020-06"], chunk_size=6, noise_seeds=3)
+    noise = run_campaign(c, small, tmp_path, 1, False)["noise"]
+    assert noise.variance_across_seeds.iloc[0] > 0
+    assert noise.variance_across_sample.iloc[0] > 0
+
+
+@pytest.mark.parametrize("kwargs, fragment", [
+    ({"method": "fast"}, "sensitivity.method"),
+    ({"method": "sobol", "n": 100}, "power of two"),
+    ({"outputs": ["nonsense"]}, "sensitivity.outputs"),
+    ({"parameters": ISHIGAMI[:1]}, "at least 2"),
+])
+def test_bad_campaigns_are_refused(kwargs, fragment):
+    c = Campaign(**{"parameters": ISHIGAMI, **kwargs})
+    with pytest.raises(ConfigError, match=fragment):
+        check(c)
+
+
+def test_parameter_bounds_are_validated(small):
+    with pytest.raises(ConfigError, match="declared range"):
+        select(small, ["economy.quit_rate"], bounds={"economy.quit_rate": [-0.1, 0.02]})
+    with pytest.raises(ConfigError, match="unknown parameter"):
+        select(small, ["economy.no_such_thing"])
+    with pytest.raises(ConfigError, match="not among the selected"):
+        select(small, ["economy.quit_rate"], bounds={"economy.hire_scale": [1, 2]})
+    group = select(small, ["scenario.wage_subsidy"])
+    assert {p.name for p in group} >= {"scenario.wage_subsidy.rate",
+                                       "scenario.wage_subsidy.deadweight"}
+    for p in group:
+        assert p.low < p.high
+
+
+def test_apply_sets_nested_values_and_keeps_types(small):
+    cfg = apply(small, {"economy.quit_rate": 0.011, "economy.vacancy_max_months": 4.4})
+    assert cfg.economy.quit_rate == 0.011 and cfg.economy.vacancy_max_months == 4
+    assert small.economy.quit_rate != 0.011  # the original is unchanged
+
+
+def test_targets_cover_every_pattern_with_sources():
+    tg = targets()
+    assert set(tg.pattern) == set(PATTERNS)
+    assert tg.source.str.len().min() > 10
+    assert (tg[tg.pattern == "lahti_rate"].month.between("2018-01", "2022-12")).all()
+
+
+def test_calibration_recovers_a_known_parameter_from_simulated_data(tmp_path):
+    """Data simulated by the model at quit_rate = 0.011; calibrate quit_rate from [0.005, 0.015]."""
+    base = compose_config(["scale=0.05", "end=2020-12"])
+    truth = apply(base, {"economy.quit_rate": 0.011})
+    tg = targets(last="2020-12")
+    tg = tg[tg.pattern.isin(["lahti_rate", "municipal_rates", "lahti_counts"])].copy()
+    tg["value"] = simulated(RegionModel(truth).run(), tg)  # seed 42, as the calibration's seeds
+    params = select(base, ["economy.quit_rate"], bounds={"economy.quit_rate": [0.005, 0.015]})
+    rec = calibrate(Calibration(params, design=16, seeds=1, local_iterations=12, chunk_size=4),
+                    base, tg, tmp_path, workers=2, progress=False)
+    assert rec["values"]["economy.quit_rate"] == pytest.approx(0.011, rel=0.15)
+    assert rec["distance"] < rec["default_distance"]
+    assert len(rec["draws"]) >= 1
+    text = (tmp_path / "calibrated.yaml").read_text()
+    assert text.startswith("# @package _global_") and "quit_rate" in text
+
+
+def test_distance_is_zero_against_its_own_simulation(small):
+    m = RegionModel(small).run()
+    tg = targets(last="2020-06")
+    tg = tg[tg.pattern != "duration"].copy()
+    tg["value"] = simulated(m, tg)
+    tg = tg.dropna(subset=["value"])
+    assert distance(simulated(m, tg), tg) == pytest.approx(0.0, abs=1e-12)
