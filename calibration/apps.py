@@ -56,6 +56,17 @@ def sensitivity_app(cfg: DictConfig) -> None:
     print(top[["output", "parameter", key]].to_string(index=False))
 
 
+def screen(params, base, keep: int, trajectories: int, seed: int, out: Path, workers: int):
+    """Morris screening on the calibration distance; the ``keep`` most influential (mu*)."""
+    from calibration.sensitivity import Campaign, run_campaign
+
+    camp = Campaign(method="morris", parameters=params, n=trajectories, outputs=["distance"],
+                    chunk_size=8, noise_seeds=2, seed=seed)
+    idx = run_campaign(camp, base, out, workers)["indices"]
+    top = idx.sort_values("mu_star", ascending=False).parameter.head(keep).tolist()
+    return [p for p in params if p.name in top]
+
+
 @hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")
 def calibrate_app(cfg: DictConfig) -> None:
     """``kohtaanto calibrate``."""
@@ -71,6 +82,10 @@ def calibrate_app(cfg: DictConfig) -> None:
         base = _base(cfg, c.scale, c.end)
         bounds = {k: list(v) for k, v in OmegaConf.to_container(c.bounds).items()}
         params = select(base, list(c.parameters), float(c.spread), bounds)
+        if int(c.screen) > 0:
+            params = screen(params, base, int(c.screen), int(c.screen_trajectories),
+                            int(cfg.seed), out / "screening", int(c.workers))
+            print("screened in: " + ", ".join(p.name for p in params))
         settings = Calibration(params, int(c.design), int(c.seeds), int(c.local_iterations),
                                float(c.accept), int(c.chunk_size), int(cfg.seed))
         tg = targets(last=c.end if c.end < "2022-12" else "2022-12")

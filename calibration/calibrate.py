@@ -1,5 +1,8 @@
 """Calibration by simulated moments: a global Sobol design, a local optimiser, accepted draws.
 
+0. **Screening** (``calibrate.screen=k``): Morris elementary effects of the candidate parameters
+   on the calibration distance pick the ``k`` most influential (``calibration/apps.py``).
+
 1. **Global exploration**: a scrambled Sobol design of ``design`` points over the parameters'
    ranges (plus the default point); each point's distance (``calibration.targets``) is the mean
    over ``seeds`` seeds — the same seeds at every point (common random numbers), so differences

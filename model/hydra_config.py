@@ -96,6 +96,8 @@ class CalibrateConfig:
     scale: float = 0.1
     end: str = "2022-12"
     install: bool = False  # copy the result to conf/calibration/ (the new defaults)
+    screen: int = 0  # > 0: Morris-screen these parameters first and calibrate the top `screen`
+    screen_trajectories: int = 6
 
 
 @dataclass

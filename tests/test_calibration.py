@@ -131,3 +131,24 @@ def test_distance_is_zero_against_its_own_simulation(small):
     tg["value"] = simulated(m, tg)
     tg = tg.dropna(subset=["value"])
     assert distance(simulated(m, tg), tg) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_calibrate_command_screens_then_calibrates_and_writes_the_fit(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "cal"
+    r = subprocess.run(
+        [sys.executable, "-m", "model.cli", "calibrate", "calibrate.screen=2",
+         "calibrate.screen_trajectories=2", "calibrate.design=4", "calibrate.seeds=1",
+         "calibrate.local_iterations=2", "calibrate.scale=0.03", "calibrate.end=2020-12",
+         "calibrate.parameters=[economy.quit_rate,economy.hire_scale,economy.vacancy_speed]",
+         f"hydra.run.dir={out}"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert "screened in:" in r.stdout
+    for name in ("calibrated.yaml", "draws.csv", "design.csv", "fit.csv", "fit.png", "report.md",
+                 "screening/indices.csv"):
+        assert (out / name).exists(), name
+    fit = pd.read_csv(out / "fit.csv")
+    assert {"value", "simulated", "simulated_low", "simulated_high", "error_in_units",
+            "source"} <= set(fit.columns)
