@@ -105,6 +105,8 @@ class People:
         for name, (dtype, empty) in FIELDS.items():
             setattr(self, name, np.full(0, empty, dtype=dtype))
         self._grow(capacity)
+        #: Months of work needed for the earnings-related allowance (kept current by the model).
+        self.work_condition_months = 6.0
         #: This month's changes of status, logged by :meth:`move` (see :meth:`take_transitions`).
         self._log: list[tuple[np.ndarray, ...]] = []
         #: Called as ``observer(idx, old_status, new_status)`` before every change of status.
@@ -241,7 +243,7 @@ class People:
         self.work_months28 = popcount32(self.work_hist)
 
     def group_code(self, idx: np.ndarray) -> np.ndarray:
-        """Group flags of people ``idx`` as jobseekers (see ``model.indicators``).
+        """Group flags of people ``idx`` (see ``model.indicators``).
 
         Bit 0: experiment target group (not on earnings-related allowance, under 30, or
         foreign-language); bit 1: under 30; bit 2: foreign-language; bit 3: not on
@@ -250,7 +252,11 @@ class People:
         u8 = np.uint8
         under30 = (self.age_m[idx] < 30 * 12).view(u8)
         foreign = self.foreign[idx].view(u8)
-        no_erb = (self.benefit[idx] != Benefit.EARNINGS_RELATED).view(u8)
+        st = self.status[idx]
+        seeker = (st >= Status.SUBSIDISED) & (st <= Status.OTHER_SERVICE)
+        # not a jobseeker: would they get the earnings-related allowance if unemployed now?
+        entitled = self.fund[idx] & (self.work_months28[idx] >= self.work_condition_months)
+        no_erb = np.where(seeker, self.benefit[idx] != Benefit.EARNINGS_RELATED, ~entitled).view(u8)
         return (no_erb | under30 | foreign) | (under30 << u8(1)) | (foreign << u8(2)) | (
             no_erb << u8(3))
 

@@ -151,6 +151,7 @@ def _initial_histories(cfg: ModelConfig, rng: np.random.Generator, people: Peopl
                     np.maximum(1, np.round(rng.uniform(0, 1, n) * cfg.scenario.services
                                            .other_service_months)))
     people.service_end[idx[svc]] = left[svc].astype(np.int16)
+    people.service_gain[idx[st == Status.OTHER_SERVICE]] = cfg.scenario.services.other_service_gain
     met = rng.integers(-3, 0, n)
     people.last_meeting[idx] = np.where(un | svc, met, -999)
     people.plan_date[idx] = np.where(un | svc, met, -999)

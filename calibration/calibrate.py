@@ -96,7 +96,8 @@ def calibrate(c: Calibration, base, tg: pd.DataFrame, out: Path, workers: int = 
     lo = np.array([p.low for p in c.parameters])
     hi = np.array([p.high for p in c.parameters])
     unit = qmc.Sobol(len(names), scramble=True, seed=c.seed).random(c.design)
-    points = np.vstack([[p.default for p in c.parameters], lo + unit * (hi - lo)])
+    default = np.clip([p.default for p in c.parameters], lo, hi)  # the default, inside the ranges
+    points = np.vstack([default, lo + unit * (hi - lo)])
     jobs = []
     for i, first in enumerate(range(0, len(points), c.chunk_size)):
         extra = (("rows", points[first:first + c.chunk_size].tolist()), ("names", names),

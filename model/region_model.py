@@ -189,6 +189,7 @@ class RegionModel(mesa.Model):
             return
         t = self.t
         self.recorder.duration_start(t, self.people)
+        self.people.work_condition_months = self.rules.work_condition_months(t)
         cap = self.people.capacity
         self.dropout_factor = np.ones(cap, np.float32)
         self.outmigration_factor = np.ones(cap, np.float32)
@@ -321,7 +322,6 @@ class RegionModel(mesa.Model):
         # the rest within its capacity; then the interventions act.
         p.effort *= np.float32(svc.effort_decay)  # zero for everyone but jobseekers
         self._referred = []
-        self._presented = []
         for iv in self.interventions:
             if hasattr(iv, "assign_clients"):
                 iv.assign_clients(t)

@@ -8,9 +8,11 @@ An intervention module defines
 * a class deriving from :class:`Intervention` that implements some of the phase hooks
   (:data:`HOOKS`); the model calls them in that fixed order, after the phase's own work.
 
-Each intervention draws from its own random stream (seeded from the run's seed and the
-intervention's name), never from the model's phase streams: an intervention that is off, or whose
-eligibility matches nobody, leaves every other random draw of the model unchanged.
+Each intervention draws its own decisions from its own random stream (seeded from the run's seed
+and the intervention's name). What it sets in motion inside the model's phases (a referral that
+goes through matching, a course that ends) draws from that phase's stream, as everyone's does. An
+intervention that is off, or whose eligibility matches nobody, leaves every random draw of the
+model unchanged.
 """
 
 from __future__ import annotations

@@ -144,6 +144,7 @@ class PersonalCoaching(Intervention):
             return
         m, p = self.model, self.p
         people = m.people
+        self.service.assign(self.rng, people, self.clients)  # every client has a coach
         cl = self.clients[people.status[self.clients] == Status.UNEMPLOYED]
         # Each client needs meetings_per_month on average: whole meetings, the fraction at random.
         base = np.floor(p.meetings_per_month)

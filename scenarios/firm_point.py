@@ -53,7 +53,7 @@ class FirmPoint(Intervention):
         cand = self.eligible()
         if len(cand) == 0 or len(self.model.firms.vacancies) == 0:
             return
-        # Best-placed candidates first: the firm point presents those a coach would.
+        # Candidates are presented in random order, up to the month's capacity.
         order = self.rng.permutation(len(cand))
         shown = self.take(cand[order])
         inputs.add_presentations(shown, p.presentation_boost)

@@ -50,6 +50,6 @@ class Retention(Intervention):
         m = self.model
         who = getattr(self, "_kept_base", np.zeros(0, np.int64))
         who = who[m.people.active[who]]
-        hazard = m.outmigration_hazard(who)
-        kept = hazard * self.p.reduction / max(1.0 - self.p.reduction, 1e-9)
+        hazard = m.outmigration_hazard(who)  # before the reduction
+        kept = hazard * self.p.reduction  # expected movers kept this month
         self.charge(who, kept * self.p.unit_cost)

@@ -76,7 +76,6 @@ class StrongStart(Intervention):
         referred = met[rng.random(len(met)) < prob]
         young = met[(people.age_m[met] < 25 * 12) & (people.edu[met] < 2)]
         study = young[rng.random(len(young)) < 1.0 - (1.0 - p.education_referral_young) ** 2]
-        m.recorder.tally_people("meetings", people, met, n.astype(float))
         m.handle_meetings(MeetingResult(met, n, referred, np.zeros(0, np.int64),
                                         np.zeros(0, np.int64), np.zeros(0, np.int64)), t, rng)
         m.enrol_students(study, t, rng)

@@ -9,7 +9,7 @@ level (``recognition_reduction``).
 
 **Apprenticeship** places eligible jobseekers in jobs where they study on the job: the employer
 decides (``take_up``, raised by the firm point's marketing); the apprentice is employed (a new job
-at the firm) for ``months`` and reaches the programme's education level on completion.
+at the firm, which stays) for ``months`` and gains one education level on completion.
 """
 
 from __future__ import annotations

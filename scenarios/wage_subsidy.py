@@ -11,7 +11,7 @@ The programme runs in every scenario (the public employment service has always u
    marketing`` (take-up by firms is low and needs a decision: evidence.md).
 3. A share ``deadweight`` of the subsidised hires would have happened anyway: they fill one of the
    firm's open vacancies (no new job). With probability ``substitution`` the firm drops a regular
-   hire (an open vacancy closes, or one regular employee is laid off).
+   hire: one of its open vacancies closes.
 4. When the subsidy ends the firm keeps the worker with probability ``retention`` by employer type
    (its desired employment grows by one); otherwise the worker returns to unemployment.
 

@@ -4,7 +4,8 @@ Each month the team assesses up to ``capacity`` eligible jobseekers (by default 
 unemployed). It finds partial work ability where it exists (and, at ``detection``, where it had
 not been recorded) and routes each assessed person: rehabilitation (a longer service with a gain),
 adapted work (a wage-subsidised job at the partial-work-ability rate), training, disability pension
-(out of the labour force for good), or back to job search with an updated plan. Route shares follow
+(out of the labour force; pensioners return only at the low ``outside_entry_rate``), or back to
+job search with an updated plan. Route shares follow
 Kerätär et al. (2016, evidence.md): about half of the long-term unemployed had good work ability,
 15 % were eligible for disability pension, 20 % needed care or rehabilitation.
 """
@@ -69,8 +70,9 @@ class WorkAbilityTeam(Intervention):
                               p.rehabilitation_gain, rng, self.kind_id)
         people.partial_wa[assessed[route == 1]] = True
         m.interventions_by_name["wage_subsidy"].place(t, assessed[route == 1], rng)
-        m.programmes.enrol(rng, people, assessed[route == 2], kind=1, level=None, t=t,
-                           status=Status.TRAINING)
+        trained = m.programmes.enrol(rng, people, assessed[route == 2], kind=1, level=None, t=t,
+                                     status=Status.TRAINING)
+        m.recorder.tally_people("training_starts", people, trained)
         pension = assessed[route == 3]
         people.move(pension, Status.OUTSIDE, t)
         people.prev_status[pension] = Status.OUTSIDE  # pensioners do not come back as lapsed
