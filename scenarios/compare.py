@@ -238,12 +238,21 @@ def run_comparison(scenarios: list[str], reference: str, replications: int, base
     from model.hydra_config import compose_config
     from model.output import package_versions
     from scenarios.report import write_report
-    from scenarios.runner import jobs_for, load_results, run_jobs, run_scenario_job
+    from scenarios.runner import claim_directory, jobs_for, load_results, run_jobs, run_scenario_job
 
     horizons = horizons or Horizons()
     ordered = check_settings(scenarios, reference, replications)
+    claim_directory(Path(out), {"scenarios": ordered, "replications": replications,
+                                "overrides": list(base_overrides), "seed": seed,
+                                "parameter_draws": parameter_draws}, "comparison")
     configs = {s: compose_config(list(base_overrides) + [f"scenario={s}", f"seed={seed}"])
                for s in ordered}
+    first_cfg = next(iter(configs.values()))
+    if first_cfg.end_index < parse_month(horizons.measure_start):
+        from model.params import ConfigError
+
+        raise ConfigError(f"end = {first_cfg.end} is before compare.measure_start = "
+                          f"{horizons.measure_start}; a comparison needs months after the start")
     t0 = time.perf_counter()
     jobs = jobs_for(configs, replications, seed)
     if parameter_draws:

@@ -8,6 +8,7 @@ by default) that import the model once and run many jobs each.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import sys
@@ -115,6 +116,24 @@ def run_jobs(jobs: Iterable[Job], jobs_dir: Path, work: Callable[[Job], pd.DataF
     if progress and total:
         print(file=sys.stderr)
     return [jobs_dir / f"{j.key}.parquet" for j in jobs]
+
+
+def claim_directory(out: Path, spec: dict, name: str) -> None:
+    """Record what a run directory holds; refuse to resume a different run in it.
+
+    Job results are reused by file name, so resuming is only safe when the settings are the same.
+    """
+    from model.output import write_text
+    from model.params import ConfigError
+
+    out = Path(out)
+    manifest = out / f"{name}.json"
+    text = json.dumps(spec, sort_keys=True, default=str)
+    if manifest.exists() and json.loads(manifest.read_text()) != json.loads(text):
+        raise ConfigError(f"{out} holds a different {name} (see {manifest.name}); use another "
+                          "output directory (hydra.run.dir=...) or the same settings to resume")
+    out.mkdir(parents=True, exist_ok=True)
+    write_text(manifest, text)
 
 
 def _progress(done: int, total: int, text: str) -> None:

@@ -175,9 +175,12 @@ def run_trial(base_overrides: list[str], intervention: str, share: float, assign
     """Run the trial and its untreated twin for every replication; write the results."""
     from model.hydra_config import compose_config
     from model.output import write_table, write_text
-    from scenarios.runner import Job, load_results, replication_seed, run_jobs
+    from scenarios.runner import Job, claim_directory, load_results, replication_seed, run_jobs
 
     t0 = validate_trial(intervention, share, assign, replications, follow_up)
+    claim_directory(Path(out), {"intervention": intervention, "share": share, "assign": assign,
+                                "replications": replications, "follow_up": list(follow_up),
+                                "overrides": list(base_overrides), "seed": seed}, "trial")
     base = compose_config(list(base_overrides) + [f"seed={seed}"])
     cfg = trial_config(base, intervention, assign, follow_up)
     jobs = []

@@ -176,3 +176,16 @@ def test_collect_refuses_a_directory_without_jobs(tmp_path):
     r = subprocess.run(KOHTAANTO + ["collect", str(tmp_path)], cwd=tmp_path, capture_output=True,
                        text=True, timeout=120)
     assert r.returncode == 2 and "no finished jobs" in r.stderr
+
+
+def test_a_directory_refuses_to_resume_a_different_comparison(tmp_path):
+    short = ["scale=0.02", "end=2021-06"]
+    run_comparison(["te_office", "kuntakokeilu"], "te_office", 2, short, seed=1, out=tmp_path,
+                   workers=1, progress=False)
+    with pytest.raises(ConfigError, match="holds a different comparison"):
+        run_comparison(["te_office", "wage_subsidy"], "te_office", 2, short, seed=1,
+                       out=tmp_path, workers=1, progress=False)
+    with pytest.raises(ConfigError, match="before compare.measure_start"):
+        run_comparison(["te_office", "wage_subsidy"], "te_office", 2,
+                       ["scale=0.02", "end=2019-06"], seed=1, out=tmp_path / "x", workers=1,
+                       progress=False)
