@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 $$HOME/.pyenv/versions/3.12*/bi
 	$$p -c 'import sys; sys.exit(0 if (3,12) <= sys.version_info[:2] < (3,14) else 1)' \
 	>/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: run test setup lint bench clean
+.PHONY: run test setup lint bench clean browser dashboard
 
 setup: $(STAMP)
 
@@ -25,9 +25,18 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/kohtaanto compare
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
+
+# Debian's Chromium for the dashboard's browser test (skipped with a message if it cannot be had).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	  >/dev/null 2>&1; } || echo "note: no Chromium could be installed; the browser test will skip"
+
+dashboard: $(STAMP)
+	$(VENV)/bin/kohtaanto dashboard
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

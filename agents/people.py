@@ -61,6 +61,7 @@ FIELDS: dict[str, tuple[Any, Any]] = {
     "service_gain": (np.float32, 0.0),  # employability gain when the current service ends
     "service_kind": (np.int8, 0),  # which programme the current service belongs to (0 = baseline)
     "grant_end": (np.int16, -1),  # month a start-up grant or apprenticeship ends
+    "month_code": (np.uint8, 0),  # group flags at the start of the month (or at entry)
     "unemp_months16": (np.uint8, 0),  # months unemployed in the last 16, at the last month end
     "work_months28": (np.uint8, 0),  # months employed in the last 28, at the last month end
 }
@@ -143,6 +144,7 @@ class People:
         """Bring new people (slots already filled with attributes) into the model in ``status``."""
         self.status[idx] = Status.EMPTY
         self.cohort[idx] = t
+        self.month_code[idx] = self.compute_group_code(idx)
         self.move(idx, status, t)
 
     def leave(self, idx: np.ndarray, t: int) -> None:
@@ -242,8 +244,19 @@ class People:
         self.unemp_months16 = POP16[self.unemp_hist]
         self.work_months28 = popcount32(self.work_hist)
 
+    def refresh_codes(self) -> None:
+        """Recompute everyone's group flags (at the start of each month)."""
+        self.month_code = self.compute_group_code(slice(None))
+
     def group_code(self, idx: np.ndarray) -> np.ndarray:
-        """Group flags of people ``idx`` (see ``model.indicators``).
+        """Group flags of people ``idx`` as at the start of the month (or their entry).
+
+        Events of the month are attributed to these groups; see :meth:`compute_group_code`.
+        """
+        return self.month_code[idx]
+
+    def compute_group_code(self, idx: np.ndarray | slice) -> np.ndarray:
+        """Group flags of people ``idx`` now (see ``model.indicators``).
 
         Bit 0: experiment target group (not on earnings-related allowance, under 30, or
         foreign-language); bit 1: under 30; bit 2: foreign-language; bit 3: not on

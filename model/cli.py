@@ -32,6 +32,7 @@ COMMANDS = {
     "collect": "gather the jobs of a sweep directory into one table with plots",
     "sensitivity": "global sensitivity analysis (SALib Morris or Sobol)",
     "calibrate": "calibrate parameters to the observed data (simulated moments)",
+    "dashboard": "the planners' web dashboard (solara run; --port N, --host H)",
 }
 #: Keys of the Hydra config that configure an app, not the model.
 APP_KEYS = ("compare.", "trial.", "output.", "sensitivity.", "calibrate.", "hydra.", "hydra/")
@@ -194,10 +195,25 @@ def main() -> None:
 
         _set_run_dir(command)
         (sensitivity_app if command == "sensitivity" else calibrate_app)()
+    elif command == "dashboard":
+        raise SystemExit(dashboard_main(sys.argv[1:]))
     elif command == "collect":
         from scenarios.collect import collect_main
 
         raise SystemExit(collect_main(sys.argv[1:]))
+
+
+def dashboard_main(argv: list[str]) -> int:
+    """Start the dashboard with ``solara run`` (arguments are passed on, e.g. ``--port 8765``)."""
+    import subprocess
+
+    from model.hydra_config import CONF_DIR
+
+    app = CONF_DIR.parent / "dashboard" / "app.py"
+    solara = Path(sys.executable).with_name("solara")
+    cmd = [str(solara), "run", str(app), "--production", *argv]
+    print("kohtaanto dashboard: " + " ".join(cmd), flush=True)
+    return subprocess.call(cmd)
 
 
 def _set_run_dir(name: str) -> None:

@@ -190,6 +190,7 @@ class RegionModel(mesa.Model):
         t = self.t
         self.recorder.duration_start(t, self.people)
         self.people.work_condition_months = self.rules.work_condition_months(t)
+        self.people.refresh_codes()
         cap = self.people.capacity
         self.dropout_factor = np.ones(cap, np.float32)
         self.outmigration_factor = np.ones(cap, np.float32)

@@ -164,7 +164,7 @@ class Intervention:
         if len(self._munis):
             ok &= np.isin(people.muni[idx], self._munis)
         if "all" not in e.groups:
-            code = people.group_code(idx)
+            code = people.compute_group_code(idx)
             member = np.zeros(len(idx), bool)
             for g in e.groups:
                 member |= group_member(code, g)

@@ -1,0 +1,169 @@
+"""The planners' dashboard: a Mesa ``SolaraViz`` page (``kohtaanto dashboard``).
+
+Sliders and selectors for the scenario and its main levers — their ranges read from the declared
+parameters (``calibration.parameters``) — and live charts of the headline indicators for the chosen
+scenario against the TE-office reference, run side by side with the same seed (common random
+numbers): unemployment rate by municipality, structural unemployment, activation rate and the
+municipalities' share of benefits. Small scale by default, so it stays responsive.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from model.calendar import month_label  # noqa: E402
+from model.indicators import EVENTS, STOCKS  # noqa: E402
+from model.region_model import RegionModel  # noqa: E402
+
+#: The levers on the page: (keyword, dotted parameter, label).
+LEVERS = [
+    ("caseload", "scenario.coaching.caseload", "Personal coaching: clients per coach"),
+    ("meetings_per_month", "scenario.coaching.meetings_per_month", "Coaching meetings a month"),
+    ("subsidy_rate", "scenario.wage_subsidy.rate", "Wage subsidy rate"),
+    ("training_capacity", "scenario.training.capacity", "Conversion training starts a month"),
+]
+SCENARIOS = ["kuntakokeilu", "coaching_intensity", "wage_subsidy", "retraining", "strong_start",
+             "outreach", "firm_point", "work_ability_team", "green_jobs", "te_office"]
+
+
+def _compose(scenario: str, scale: float, seed: int, values: dict[str, float]):
+    from calibration.parameters import apply
+    from model.hydra_config import compose_config
+
+    cfg = compose_config([f"scenario={scenario}", f"scale={scale}", f"seed={seed}"])
+    return apply(cfg, values)
+
+
+class DashboardModel(RegionModel):
+    """The chosen scenario, with a TE-office reference stepped alongside (same seed)."""
+
+    def __init__(self, scenario: str = "kuntakokeilu", caseload: float = 145.0,
+                 meetings_per_month: float = 1.0, subsidy_rate: float = 0.5,
+                 training_capacity: float = 100.0, scale: float = 0.03, seed: int = 42):
+        values = {"scenario.coaching.caseload": caseload,
+                  "scenario.coaching.meetings_per_month": meetings_per_month,
+                  "scenario.wage_subsidy.rate": subsidy_rate,
+                  "scenario.training.capacity": training_capacity}
+        super().__init__(_compose(scenario, scale, int(seed), values))
+        self.reference = RegionModel(_compose("te_office", scale, int(seed), values))
+        self.scenario_name = scenario
+
+    def step(self) -> None:
+        """One month of the scenario and of the reference."""
+        super().step()
+        if self.reference.t < self.t:
+            self.reference.step()
+
+
+def lever_params() -> dict[str, dict[str, Any]]:
+    """SolaraViz ``model_params``: a scenario selector and sliders over declared ranges."""
+    from calibration.parameters import select
+    from model.hydra_config import compose_config
+
+    cfg = compose_config(["scenario=kuntakokeilu"])
+    ranges = {p.name: p for p in select(cfg, [dotted for _, dotted, _ in LEVERS], spread=0.9)}
+    params: dict[str, dict[str, Any]] = {
+        "scenario": {"type": "Select", "value": "kuntakokeilu", "values": SCENARIOS,
+                     "label": "Scenario (against te_office)"},
+    }
+    for key, dotted, label in LEVERS:
+        p = ranges[dotted]
+        step = (p.high - p.low) / 50
+        params[key] = {"type": "SliderFloat", "value": p.default, "min": round(p.low, 4),
+                       "max": round(p.high, 4), "step": round(step, 4), "label": label}
+    params["scale"] = {"type": "SliderFloat", "value": 0.03, "min": 0.01, "max": 0.2,
+                       "step": 0.01, "label": "Scale (share of the population simulated)"}
+    params["seed"] = {"type": "InputText", "value": 42, "label": "Seed"}
+    return params
+
+
+def headline(model: RegionModel) -> dict[str, np.ndarray]:
+    """Headline monthly series of the months simulated so far (real people, euros)."""
+    rec, t = model.recorder, model.t
+    per = 1.0 / model.scale
+    s = rec.stocks[:t, 0] * per  # month, municipality, stock
+    e = rec.events[:t, 0] * per
+    col = {k: i for i, k in enumerate(STOCKS)}
+    ev = {k: i for i, k in enumerate(EVENTS)}
+    lf = (s[..., col["employed"]] + s[..., col["self_employed"]] + s[..., col["subsidised"]]
+          + s[..., col["unemployed"]])
+    svc = s[..., col["subsidised"]] + s[..., col["training"]] + s[..., col["other_service"]]
+    structural = sum(s[..., col[k]] for k in ("structural_long_term", "structural_comparable",
+                                                 "structural_after_service",
+                                                 "structural_service_to_service"))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {
+            "ur": s[..., col["unemployed"]] / lf,
+            "ur_region": s[..., col["unemployed"]].sum(1) / lf.sum(1),
+            "structural": structural.sum(1),
+            "activation": svc.sum(1) / (svc.sum(1) + s[..., col["unemployed"]].sum(1)),
+            "municipal_benefits": e[..., ev["benefit_eur_municipal"]].sum(1),
+        }
+
+
+def figure(model: DashboardModel) -> Figure:
+    """The four headline panels, scenario (solid) against the reference (dashed)."""
+    fig = Figure(figsize=(11, 7))
+    axes = fig.subplots(2, 2)
+    if model.t == 0:
+        for ax in axes.ravel():
+            ax.text(0.5, 0.5, "press Step or Play", ha="center", va="center")
+        return fig
+    a, b = headline(model), headline(model.reference)
+    months = [month_label(i) for i in range(model.t)]
+    x = np.arange(model.t)
+    ticks = x[:: max(1, len(x) // 6)]
+    ax = axes[0, 0]
+    for i, name in enumerate(model.muni_names):
+        ax.plot(x, a["ur"][:, i] * 100, color=f"C{i}", label=name)
+        ax.plot(x, b["ur"][:, i] * 100, color=f"C{i}", ls="--", lw=0.8)
+    ax.set_title("Unemployment rate, % (dashed: te_office)")
+    ax.legend(fontsize=7)
+    for ax, key, title, k in ((axes[0, 1], "structural", "Structurally unemployed", 1),
+                              (axes[1, 0], "activation", "Activation rate, %", 100),
+                              (axes[1, 1], "municipal_benefits",
+                               "Municipal share of benefits, EUR a month", 1)):
+        ax.plot(x, a[key] * k, label=model.scenario_name)
+        ax.plot(x, b[key] * k, ls="--", label="te_office")
+        ax.set_title(title)
+        ax.legend(fontsize=7)
+    for ax in axes.ravel():
+        ax.set_xticks(ticks, [months[i] for i in ticks], fontsize=7)
+        ax.grid(alpha=0.3)
+    fig.suptitle(f"{model.scenario_name} vs te_office — {months[-1]}")
+    fig.tight_layout()
+    return fig
+
+
+def make_page():
+    """The SolaraViz page."""
+    import solara
+    from mesa.visualization import SolaraViz
+    from mesa.visualization.utils import update_counter
+
+    @solara.component
+    def Charts(model):
+        update_counter.get()
+        solara.FigureMatplotlib(figure(model), format="png", dpi=80)
+
+    @solara.component
+    def Summary(model):
+        update_counter.get()
+        if model.t == 0:
+            solara.Markdown("No month simulated yet.")
+            return
+        a, b = headline(model), headline(model.reference)
+        solara.Markdown(
+            f"**{month_label(model.t - 1)}** — unemployment rate {a['ur_region'][-1] * 100:.1f} % "
+            f"(te_office {b['ur_region'][-1] * 100:.1f} %), structurally unemployed "
+            f"{a['structural'][-1]:,.0f} (te_office {b['structural'][-1]:,.0f})")
+
+    model = DashboardModel()
+    return SolaraViz(model, components=[(Summary, 0), (Charts, 0)], model_params=lever_params(),
+                     name="kohtaanto — Lahti-region employment policies", play_interval=150)
