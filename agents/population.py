@@ -169,7 +169,8 @@ def new_people(people: People, rng: np.random.Generator, n: int, muni: np.ndarra
     people.edu[idx] = edu
     people.foreign[idx] = foreign
     people.immigrant[idx] = foreign & (rng.random(n) < pc.immigrant_given_foreign_language)
-    people.field[idx] = rng.integers(0, n_fields, n)
+    shares = np.array([s.job_share for s in cfg.economy.sectors[:n_fields]], float)
+    people.field[idx] = rng.choice(n_fields, size=n, p=shares / shares.sum())  # as the jobs
     people.partial_wa[idx] = rng.random(n) < pc.partial_work_ability_other
     people.fund[idx] = rng.random(n) < cfg.rules.fund_membership
     people.employability[idx] = np.exp(cfg.economy.employability_sd * rng.standard_normal(n))

@@ -126,7 +126,7 @@ def draw_categories(rng: np.random.Generator, probs: np.ndarray, rows: np.ndarra
 def match(rng: np.random.Generator, people: People, firms: Firms, cfg: EconomyConfig,
           weights: np.ndarray, effort_base: np.ndarray, inputs: MatchingInputs) -> Hires:
     """Run one month's applications, screening and hiring; does not change statuses."""
-    n_sec = int(firms.sector.max()) + 1 if len(firms) else 1
+    n_sec = len(cfg.sectors)
     vac = firms.vacancies
     empty = Hires(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, bool), 0, 0)
     searchers = np.flatnonzero(effort_base > 0)

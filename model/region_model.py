@@ -48,6 +48,16 @@ from scenarios.wage_subsidy import WageSubsidy
 PHASES = ("demography", "labour_demand", "services", "matching", "benefits", "indicators")
 
 
+def _fit(factor: np.ndarray, capacity: int) -> np.ndarray:
+    """A per-person modifier set at the start of the month, extended with 1.
+
+    The people arrays can grow during the month (entrants); the new slots get no modifier.
+    """
+    if len(factor) >= capacity:
+        return factor
+    return np.concatenate([factor, np.ones(capacity - len(factor), factor.dtype)])
+
+
 class RegionModel(mesa.Model):
     """Agent-based model of the five municipalities' labour market and employment services.
 
@@ -243,7 +253,7 @@ class RegionModel(mesa.Model):
 
         un = np.flatnonzero(p.status == Status.UNEMPLOYED)
         p_out = (pc.unemployed_to_outside_rate * np.where(p.partial_wa[un], 2.0, 1.0)
-                 * self.dropout_factor[un])
+                 * _fit(self.dropout_factor, p.capacity)[un])
         p.move(bernoulli_indices(rng, un, p_out), Status.OUTSIDE, t)
         outside = np.flatnonzero((p.status == Status.OUTSIDE) & (p.age_m < 63 * 12))
         returning = p.prev_status[outside] <= Status.OTHER_SERVICE  # left work, unemployment or a service
@@ -258,7 +268,8 @@ class RegionModel(mesa.Model):
         p.move(bernoulli_indices(rng, se, eco.self_employment_exit), Status.UNEMPLOYED, t)
 
         mrng = self.streams["migration"]
-        leavers, expected = out_migration(mrng, p, cfg, t, self.outmigration_factor)
+        leavers, expected = out_migration(mrng, p, cfg, t,
+                                          _fit(self.outmigration_factor, p.capacity))
         p.leave(leavers, t)
         in_migration(mrng, p, cfg, t, expected, len(self.sector_names), self._take_vacancy)
         self._hooks("demography", t)

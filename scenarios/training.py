@@ -74,8 +74,12 @@ class ConversionTraining(Intervention):
         open_v = np.bincount(m.firms.sector[vac.firm], minlength=n_sec).astype(float)
         seekers = np.bincount(people.field[people.status == Status.UNEMPLOYED], minlength=n_sec)
         shortage = (open_v + 0.5) / (seekers + 1.0)
+        # Places in use stay with their trainees; the free places go where the shortage is.
         total = p.capacity * p.duration_months * m.scale
-        prog.places[self.ids] = total * shortage / shortage.sum()
+        in_use = prog.enrolled(people)[self.ids]
+        free = max(total - in_use.sum(), 0.0)
+        prog.places[self.ids] = in_use + free * shortage / shortage.sum()
+        prog.count(people)
         cand = self.take(self.eligible())
         got = prog.enrol(self.rng, people, cand, kind=1, level=None, t=t, status=Status.TRAINING,
                          only=self.ids)
