@@ -45,7 +45,8 @@ class DashboardModel(RegionModel):
 
     def __init__(self, scenario: str = "kuntakokeilu", caseload: float = 145.0,
                  meetings_per_month: float = 1.0, subsidy_rate: float = 0.5,
-                 training_capacity: float = 100.0, scale: float = 0.03, seed: int = 42):
+                 training_capacity: float = 100.0, scale: float = 0.03, seed: int = 42,
+                 municipality: str = "region"):
         values = {"scenario.coaching.caseload": caseload,
                   "scenario.coaching.meetings_per_month": meetings_per_month,
                   "scenario.wage_subsidy.rate": subsidy_rate,
@@ -53,6 +54,7 @@ class DashboardModel(RegionModel):
         super().__init__(_compose(scenario, scale, int(seed), values))
         self.reference = RegionModel(_compose("te_office", scale, int(seed), values))
         self.scenario_name = scenario
+        self.view = municipality  # whose structural unemployment, activation and costs to show
 
     def step(self) -> None:
         """One month of the scenario and of the reference."""
@@ -80,15 +82,26 @@ def lever_params() -> dict[str, dict[str, Any]]:
     params["scale"] = {"type": "SliderFloat", "value": 0.03, "min": 0.01, "max": 0.2,
                        "step": 0.01, "label": "Scale (share of the population simulated)"}
     params["seed"] = {"type": "InputText", "value": 42, "label": "Seed"}
+    names = [m.name for m in cfg.region.municipalities]
+    params["municipality"] = {"type": "Select", "value": "region", "values": ["region", *names],
+                              "label": "Municipality (structural, activation, benefits)"}
     return params
 
 
-def headline(model: RegionModel) -> dict[str, np.ndarray]:
-    """Headline monthly series of the months simulated so far (real people, euros)."""
+def headline(model: RegionModel, municipality: str = "region") -> dict[str, np.ndarray]:
+    """Headline monthly series of the months simulated so far (real people, euros).
+
+    ``ur`` is by municipality; the other series are for ``municipality`` (or the region).
+    """
     rec, t = model.recorder, model.t
     per = 1.0 / model.scale
     s = rec.stocks[:t, 0] * per  # month, municipality, stock
     e = rec.events[:t, 0] * per
+    ur_all = None
+    if municipality != "region":
+        k = model.muni_names.index(municipality)
+        ur_all = s
+        s, e = s[:, k:k + 1], e[:, k:k + 1]
     col = {k: i for i, k in enumerate(STOCKS)}
     ev = {k: i for i, k in enumerate(EVENTS)}
     lf = (s[..., col["employed"]] + s[..., col["self_employed"]] + s[..., col["subsidised"]]
@@ -97,9 +110,17 @@ def headline(model: RegionModel) -> dict[str, np.ndarray]:
     structural = sum(s[..., col[k]] for k in ("structural_long_term", "structural_comparable",
                                                  "structural_after_service",
                                                  "structural_service_to_service"))
+    if ur_all is not None:
+        lf_all = (ur_all[..., col["employed"]] + ur_all[..., col["self_employed"]]
+                  + ur_all[..., col["subsidised"]] + ur_all[..., col["unemployed"]])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ur = ur_all[..., col["unemployed"]] / lf_all
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ur = s[..., col["unemployed"]] / lf
     with np.errstate(invalid="ignore", divide="ignore"):
         return {
-            "ur": s[..., col["unemployed"]] / lf,
+            "ur": ur,
             "ur_region": s[..., col["unemployed"]].sum(1) / lf.sum(1),
             "structural": structural.sum(1),
             "activation": svc.sum(1) / (svc.sum(1) + s[..., col["unemployed"]].sum(1)),
@@ -115,7 +136,8 @@ def figure(model: DashboardModel) -> Figure:
         for ax in axes.ravel():
             ax.text(0.5, 0.5, "press Step or Play", ha="center", va="center")
         return fig
-    a, b = headline(model), headline(model.reference)
+    view = getattr(model, "view", "region")
+    a, b = headline(model, view), headline(model.reference, view)
     months = [month_label(i) for i in range(model.t)]
     x = np.arange(model.t)
     ticks = x[:: max(1, len(x) // 6)]
@@ -125,10 +147,10 @@ def figure(model: DashboardModel) -> Figure:
         ax.plot(x, b["ur"][:, i] * 100, color=f"C{i}", ls="--", lw=0.8)
     ax.set_title("Unemployment rate, % (dashed: te_office)")
     ax.legend(fontsize=7)
-    for ax, key, title, k in ((axes[0, 1], "structural", "Structurally unemployed", 1),
-                              (axes[1, 0], "activation", "Activation rate, %", 100),
+    for ax, key, title, k in ((axes[0, 1], "structural", f"Structurally unemployed, {view}", 1),
+                              (axes[1, 0], "activation", f"Activation rate, %, {view}", 100),
                               (axes[1, 1], "municipal_benefits",
-                               "Municipal share of benefits, EUR a month", 1)):
+                               f"Municipal share of benefits, EUR a month, {view}", 1)):
         ax.plot(x, a[key] * k, label=model.scenario_name)
         ax.plot(x, b[key] * k, ls="--", label="te_office")
         ax.set_title(title)

@@ -27,6 +27,9 @@ def test_dashboard_model_steps_with_its_reference():
     # the same seed: identical before the experiment starts (2021-03)
     np.testing.assert_array_equal(a["structural"], b["structural"])
     assert len(figure(m).axes) == 4
+    lahti = headline(m, "Lahti")
+    assert lahti["structural"][-1] < a["structural"][-1]  # a part of the region
+    np.testing.assert_array_equal(lahti["ur"], a["ur"])  # the rates stay by municipality
 
 
 def test_sliders_come_from_the_declared_parameters():
@@ -34,6 +37,7 @@ def test_sliders_come_from_the_declared_parameters():
     assert params["scenario"]["type"] == "Select" and "kuntakokeilu" in params["scenario"]["values"]
     c = params["caseload"]
     assert c["type"] == "SliderFloat" and 5 <= c["min"] < c["value"] < c["max"] <= 1000
+    assert "Lahti" in params["municipality"]["values"]
     r = params["subsidy_rate"]
     assert 0 <= r["min"] < r["max"] <= 1
 
