@@ -80,12 +80,15 @@ def synthesise(cfg: ModelConfig, rng: np.random.Generator, sector_shares: np.nda
         status[unemp] = Status.UNEMPLOYED
         rest = np.setdiff1d(here, lf)
         act = pc.activation_rate_2018
-        n_s = min(len(rest), stochastic_round(rng, n_u * act / (1 - act)))
+        # the service stock: 30 % wage-subsidised work (taken from the employed, assumption),
+        # the rest training (30 %) and other services from those outside the labour force
+        n_all = n_u * act / (1 - act)
+        n_s = min(len(rest), stochastic_round(rng, 0.7 * n_all))
         svc = rng.choice(rest, size=n_s, replace=False, p=risk[rest] / risk[rest].sum())
         kind = rng.random(n_s)
         status[svc] = np.where(kind < 0.3, Status.TRAINING, Status.OTHER_SERVICE)
         employed = np.setdiff1d(lf, unemp)
-        sub = bernoulli_indices(rng, employed, 0.3 * n_s / max(len(employed), 1))
+        sub = bernoulli_indices(rng, employed, 0.3 * n_all / max(len(employed), 1))
         status[sub] = Status.SUBSIDISED
         self_emp = bernoulli_indices(rng, np.setdiff1d(employed, sub), pc.self_employed_share)
         status[self_emp] = Status.SELF_EMPLOYED

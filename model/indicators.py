@@ -61,7 +61,7 @@ STOCKS = [
 ]
 EVENTS = [
     "spells_ended_to_work", "spells_ended_to_services", "spells_ended_to_education",
-    "spells_ended_to_outside", "spells_ended_to_migration", "inflow_to_unemployment", "hires",
+    "spells_ended_to_outside", "spells_ended_to_leaving", "inflow_to_unemployment", "hires",
     "referrals", "referral_hires", "presentations", "presentation_hires", "meetings",
     "training_starts", "other_service_starts", "subsidy_starts_private",
     "subsidy_starts_municipality", "subsidy_starts_third_sector", "benefit_eur",
@@ -79,7 +79,7 @@ DESTINATION[[Status.EMPLOYED, Status.SELF_EMPLOYED, Status.SUBSIDISED]] = 0
 DESTINATION[[Status.TRAINING, Status.OTHER_SERVICE]] = 1
 DESTINATION[Status.STUDENT] = 2
 DESTINATION[Status.OUTSIDE] = 3
-DESTINATION[Status.EMPTY] = 4
+DESTINATION[Status.EMPTY] = 4  # left the model: out-migration, death, or reaching 65
 #: Duration buckets of the exit-rate profile (completed months at the start of the month).
 DURATION_EDGES = np.array([1, 3, 6, 12, 18, 24])
 DURATION_LABELS = ["<1", "1-3", "3-6", "6-12", "12-18", "18-24", ">24"]
@@ -167,7 +167,7 @@ class Recorder:
         ended = np.bincount(dest * n_base + key[leaving], minlength=5 * n_base).reshape(5, n_base)
         for d, name in enumerate(("spells_ended_to_work", "spells_ended_to_services",
                                   "spells_ended_to_education", "spells_ended_to_outside",
-                                  "spells_ended_to_migration")):
+                                  "spells_ended_to_leaving")):
             self._month_events[:, self._ev[name]] += ended[d]
         entering = (tr.new == un) & (tr.old != un)
         self._month_events[:, self._ev["inflow_to_unemployment"]] += np.bincount(
@@ -301,7 +301,7 @@ class Recorder:
         stock[0] = inflow
         exits = self.duration_exits[sl].sum(axis=0)
         rows = []
-        for d, label in enumerate(["work", "services", "education", "outside", "migration"]):
+        for d, label in enumerate(["work", "services", "education", "outside", "leaving"]):
             rows.append(pd.Series(exits[d] / np.maximum(stock, 1e-9), index=DURATION_LABELS,
                                   name=f"exit_to_{label}"))
         return pd.DataFrame(rows).T.rename_axis("duration_months")
@@ -326,7 +326,7 @@ def _derive(counts: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str]
                   + c("structural_after_service") + c("structural_service_to_service"))
     ended = (c("spells_ended_to_work") + c("spells_ended_to_services")
              + c("spells_ended_to_education") + c("spells_ended_to_outside")
-             + c("spells_ended_to_migration"))
+             + c("spells_ended_to_leaving"))
     d = {
         "employment": employment,
         "labour_force": labour_force,

@@ -468,8 +468,14 @@ class RegionModel(mesa.Model):
                        + coaching.person_years_per_month)
         rec.set_region(t, "advisor_cost_eur", svc.person_years_per_month
                        * self.config.scenario.services.advisor_cost_per_year)
-        rec.set_region(t, "advisor_cost_eur_municipal",
-                       rec.region[t, rec._rg["advisor_cost_eur"]] * (svc.organisation == "municipality"))
+        municipal = svc.organisation == "municipality"
+        advisor_cost = rec.region[t, rec._rg["advisor_cost_eur"]]
+        rec.set_region(t, "advisor_cost_eur_municipal", advisor_cost * municipal)
+        if municipal and advisor_cost:  # TE24: the municipalities pay, by their jobseekers
+            per = np.bincount(p.muni[seekers], minlength=len(self.municipalities)).astype(float)
+            per *= advisor_cost / max(per.sum(), 1.0)
+            for m, euros in zip(self.municipalities, per, strict=True):
+                m.pay_services(float(euros))
         rec.set_region(t, "clients", float(np.count_nonzero(seekers & (p.coach >= 0))))
         vac = self.firms.vacancies
         rec.set_region(t, "vacancies_hidden", float(vac.hidden.sum()))

@@ -77,11 +77,12 @@ class WageSubsidy(Intervention):
         self.marketing = 1.0  # raised by the firm point
         self._pools: list[np.ndarray] | None = None  # firms by employer type (types are fixed)
 
-    def take_up(self) -> float:
-        """Probability that an approached employer takes the candidate."""
+    def take_up(self, rate: float | np.ndarray | None = None) -> float | np.ndarray:
+        """Probability that an approached employer takes a candidate subsidised at ``rate``."""
         p = self.p
-        return float(np.clip(p.take_up * (p.rate / 0.5) ** p.rate_elasticity * self.marketing,
-                             0.0, 1.0))
+        rate = p.rate if rate is None else rate
+        return np.clip(p.take_up * (np.asarray(rate) / 0.5) ** p.rate_elasticity
+                       * self.marketing, 0.0, 1.0)
 
     def place(self, t: int, candidates: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Try to place candidates (unemployed) in subsidised jobs; returns who was placed."""
@@ -103,7 +104,8 @@ class WageSubsidy(Intervention):
             sel = np.flatnonzero(etype == e)
             if len(pool) and len(sel):
                 firm[sel] = rng.choice(pool, size=len(sel))
-        agree = (firm >= 0) & (rng.random(len(who)) < self.take_up())
+        rate = np.where(people.partial_wa[who], p.rate_partial_work_ability, p.rate)
+        agree = (firm >= 0) & (rng.random(len(who)) < self.take_up(rate))
         who, firm, etype = who[agree], firm[agree], etype[agree]
         if len(who) == 0:
             return who
