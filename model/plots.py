@@ -30,7 +30,9 @@ def headline_figure(df: pd.DataFrame, title: str = "") -> plt.Figure:
     munis = [m for m in df.municipality.cat.categories if m != "region"]
     fig, axes = plt.subplots(2, 2, figsize=(12, 8), sharex=True)
     ax = axes[0, 0]
+    first, last = str(df.month.astype(str).min()), str(df.month.astype(str).max())
     obs = monthly_points("unemployment_rate")
+    obs = obs[(obs.month >= first) & (obs.month <= last)]
     for i, m in enumerate(munis):
         color = f"C{i}"
         ax.plot(_series(df, "unemployment_rate", m) * 100, color=color, lw=1.4, label=m)

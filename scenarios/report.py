@@ -62,6 +62,8 @@ def fig_series(results: pd.DataFrame, indicator: str, municipality: str, observe
         ax.fill_between(x, p.min(axis=1), p.max(axis=1), color=color, alpha=0.12, lw=0)
     if observed:
         o = monthly_points(observed, [municipality]) if municipality != "region" else None
+        if o is not None:
+            o = o[(o.month >= sel.month.min()) & (o.month <= sel.month.max())]
         if o is not None and len(o):
             ax.plot(_ts(o.month), o.value, "o", color="crimson", ms=5, label="observed")
     ax.set_title(f"{LABELS.get(indicator, indicator)} — {municipality} (bands: replications)")
