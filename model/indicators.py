@@ -33,7 +33,6 @@ from model.statuses import (
     N_STATUS,
     Benefit,
     Status,
-    is_benefit_status,
     is_jobseeker,
     is_service,
 )
@@ -178,44 +177,59 @@ class Recorder:
         self.duration_exits[t] = np.bincount(dest * nb + bucket, minlength=5 * nb).reshape(5, nb)
 
     def close(self, t: int, people: People, entitled_fn, transitions: Transitions) -> None:
-        """Record month ``t``'s stocks (after ``people.close_month()``), flows and events."""
+        """Record month ``t``'s stocks (after ``people.close_month()``), flows and events.
+
+        One ``bincount`` over everyone counts (group flags, municipality, status, education); the
+        structural-unemployment components and the jobseekers' flags are computed for the
+        jobseekers only (everyone else has component 0).
+        """
         self._transitions(t, transitions)
         st = people.status
-        seeker = is_jobseeker(st)
         u8 = np.uint8
+        is_seeker = is_jobseeker(st)
+        seekers = np.flatnonzero(is_seeker)
         under30 = people.age_m < 30 * 12
         foreign = people.foreign
-        erb = people.benefit == Benefit.EARNINGS_RELATED
-        no_erb = np.where(seeker, ~erb, ~entitled_fn(people, slice(None), t))
+        no_erb = ~entitled_fn(people, slice(None), t)
+        no_erb[seekers] = people.benefit[seekers] != Benefit.EARNINGS_RELATED
         code = ((no_erb | under30 | foreign).view(u8) | (under30.view(u8) << u8(1))
                 | (foreign.view(u8) << u8(2)) | (no_erb.view(u8) << u8(3)))
-        un = st == Status.UNEMPLOYED
-        svc = is_service(st)
-        lt_hist = people.lt_before_service
-        from_svc = is_service(people.prev_status)
-        long = people.spell >= 12
+        n_base = N_COMBO * self.M
+        n_st = N_STATUS + 1
+        # everyone: ((code, muni), status, education) x component (0 here)
+        ka = (code.astype(np.int32) * self.M + people.muni) * (n_st * 3)
+        ka += st.astype(np.int32) * 3
+        ka += people.edu
+        ka *= N_COMP
+        # jobseekers: structural-unemployment component and flags
+        s_st = st[seekers]
+        spell, prev = people.spell[seekers], people.prev_status[seekers]
+        lt_hist = people.lt_before_service[seekers]
+        un = s_st == Status.UNEMPLOYED
+        svc = ~un
+        from_svc = is_service(prev)
+        long = spell >= 12
         c1 = un & long
-        c2 = un & ~long & (people.unemp_months16 >= 12)
+        c2 = un & ~long & (people.unemp_months16[seekers] >= 12)
         c3 = un & ~c1 & ~c2 & from_svc & lt_hist
         c4 = svc & from_svc & lt_hist
         c5 = svc & ~from_svc & lt_hist
-        comp = (c1.view(u8) + c2.view(u8) * u8(2) + c3.view(u8) * u8(3) + c4.view(u8) * u8(4)
-                + c5.view(u8) * u8(5))
-        risk = un & (people.spell >= 6) & ~long
-        plan = seeker & ((t - people.plan_date) < self.plan_valid)
-        ben = np.where(is_benefit_status(st), people.benefit, u8(0))
-        base = code.astype(np.int32) * self.M + people.muni
-        n_base = N_COMBO * self.M
-        # (a) status x structural component; (b) jobseekers' flags (24 = not a jobseeker).
-        ka = (base * (N_STATUS + 1) + st) * N_COMP + comp
-        ca = np.bincount(ka, minlength=n_base * (N_STATUS + 1) * N_COMP).astype(float)
-        flags = np.where(seeker, risk.view(u8) + people.temp_laid.view(u8) * u8(2)
-                         + plan.view(u8) * u8(4) + ben * u8(8), u8(24))
-        cb = np.bincount(base * 25 + flags, minlength=n_base * 25).astype(float)
-        ga = np.tensordot(GROUP_MATRIX, ca.reshape(N_COMBO, self.M, N_STATUS + 1, N_COMP),
-                          axes=(1, 0))  # group, muni, status, comp
-        gb = np.tensordot(GROUP_MATRIX, cb.reshape(N_COMBO, self.M, 25), axes=(1, 0))
-        gb = gb[..., :24].reshape(len(GROUPS), self.M, 3, 2, 2, 2)  # ben, plan, temp, risk
+        ka[seekers] += (c1.view(u8) + c2.view(u8) * u8(2) + c3.view(u8) * u8(3)
+                        + c4.view(u8) * u8(4) + c5.view(u8) * u8(5))
+        counts = np.bincount(ka, minlength=n_base * n_st * 3 * N_COMP).astype(float).reshape(
+            N_COMBO, self.M, n_st, 3, N_COMP)
+        risk = un & (spell >= 6) & ~long
+        plan = (t - people.plan_date[seekers]) < self.plan_valid
+        ben = np.where(s_st == Status.SUBSIDISED, u8(0), people.benefit[seekers])
+        flags = (risk.view(u8) + people.temp_laid[seekers].view(u8) * u8(2)
+                 + plan.view(u8) * u8(4) + ben * u8(8))
+        kb = (code[seekers].astype(np.int32) * self.M + people.muni[seekers]) * 24 + flags
+        cb = np.bincount(kb, minlength=n_base * 24).astype(float)
+        ga = np.tensordot(GROUP_MATRIX, counts.sum(axis=3), axes=(1, 0))  # group, muni, status, comp
+        gb = np.tensordot(GROUP_MATRIX, cb.reshape(N_COMBO, self.M, 24), axes=(1, 0))
+        gb = gb.reshape(len(GROUPS), self.M, 3, 2, 2, 2)  # ben, plan, temp, risk
+        ge = np.tensordot(GROUP_MATRIX, counts[:, :, :N_STATUS].sum(axis=(2, 4)),
+                          axes=(1, 0))  # group, muni, edu (free slots are the last status)
         by_s = ga.sum(axis=3)
         S = self.stocks[t]
         col = self._st
@@ -238,10 +252,6 @@ class Recorder:
         S[..., col["earnings_related_recipients"]] = gb[:, :, Benefit.EARNINGS_RELATED].sum(
             axis=(2, 3, 4))
         S[..., col["basic_benefit_recipients"]] = gb[:, :, Benefit.BASIC].sum(axis=(2, 3, 4))
-        # education of the working-age population (free slots are the last status)
-        ke = (base * 2 + (st == Status.EMPTY)) * 3 + people.edu
-        ce = np.bincount(ke, minlength=n_base * 6).astype(float).reshape(N_COMBO, self.M, 2, 3)
-        ge = np.tensordot(GROUP_MATRIX, ce[:, :, 0], axes=(1, 0))  # group, muni, edu
         S[..., col["upper_secondary_or_more"]] = ge[..., 1] + ge[..., 2]
         S[..., col["tertiary"]] = ge[..., 2]
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import ndtri
 
 from agents.firms import Firms
 from agents.people import People
@@ -92,70 +93,100 @@ def application_weights(dist: np.ndarray, n_sectors: int, cfg: EconomyConfig) ->
     return w.reshape(m * n_sectors, m * n_sectors)
 
 
-LUT_SIZE = 256
+def lut_size(n_draws: int, n_rows: int) -> int:
+    """Buckets per row of the lookup table: about one per expected draw, 16 to 256."""
+    per_row = max(n_draws / max(n_rows, 1), 1.0)
+    return int(min(256, max(16, 1 << int(np.ceil(np.log2(per_row))))))
 
 
 def draw_categories(rng: np.random.Generator, probs: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Draw one category per element of ``rows`` from the row's distribution ``probs[row]``.
 
-    ``probs`` is (rows × categories) and each used row sums to 1. Uses a lookup table of
-    ``LUT_SIZE`` buckets per row to start the inverse-CDF search near the answer, then steps
-    forward; the draw is exact (the same distribution as a full binary search).
+    ``probs`` is (rows × categories) and each used row sums to 1. A lookup table of ``size``
+    buckets per row (:func:`lut_size`) starts the inverse-CDF search near the answer, then steps
+    forward; the draw is exact (the same distribution as a full binary search) whatever the size.
     """
-    n_cat = probs.shape[1]
+    n_rows, n_cat = probs.shape
     cum = np.cumsum(probs, axis=1)
     cum[:, -1] = 1.0 + 1e-9  # guard against rounding: every u < 1 falls inside
-    n_rows = len(probs)
-    grid = np.arange(LUT_SIZE) / LUT_SIZE
-    # lut[r, j] = first category whose cumulative probability exceeds j / LUT_SIZE (one sorted
-    # search over all rows: row r's values are offset by 2r, which keeps rows apart)
-    offset = 2.0 * np.arange(n_rows)[:, None]
-    flat = (offset + cum).ravel()
-    lut = (np.searchsorted(flat, (offset + grid[None, :]).ravel(), side="right").reshape(
-        n_rows, LUT_SIZE) - np.arange(n_rows)[:, None] * n_cat)
+    size = lut_size(len(rows), n_rows)
+    # lut[r, j] = number of categories with cum < j / size: a lower bound of the answer for any
+    # u in bucket j. cum * size is exact (size is a power of two), so the bound is never above.
+    first_bucket = np.minimum(np.floor(cum * size).astype(np.int64) + 1, size)
+    first_bucket += np.arange(n_rows)[:, None] * (size + 1)
+    lut = np.cumsum(np.bincount(first_bucket.ravel(), minlength=n_rows * (size + 1))
+                    .reshape(n_rows, size + 1), axis=1)
     u = rng.random(len(rows))
-    cat = lut[rows, (u * LUT_SIZE).astype(np.int64)]
-    todo = np.flatnonzero(cum[rows, cat] <= u)
+    cat = lut.ravel()[rows * (size + 1) + (u * size).astype(np.int64)]
+    flat_cum = cum.ravel()
+    todo = np.flatnonzero(flat_cum[rows * n_cat + cat] <= u)
     while len(todo):
         cat[todo] += 1
-        still = cum[rows[todo], cat[todo]] <= u[todo]
+        still = flat_cum[rows[todo] * n_cat + cat[todo]] <= u[todo]
         todo = todo[still]
     return np.minimum(cat, n_cat - 1)
 
 
+#: Normal quantiles at the midpoints of 2**16 equal-probability bins: a draw is one random
+#: 16-bit integer and a look-up (a normal discretised to 65,536 levels, |z| <= 4.2).
+_NORMAL_LEVELS = ndtri((np.arange(1 << 16) + 0.5) / (1 << 16)).astype(np.float32)
+
+
+def standard_normal_f32(rng: np.random.Generator, n: int) -> np.ndarray:
+    """``n`` draws of the discretised standard normal ``_NORMAL_LEVELS`` (float32)."""
+    return _NORMAL_LEVELS[np.frombuffer(rng.bytes(2 * n), np.uint16)]
+
+
 def match(rng: np.random.Generator, people: People, firms: Firms, cfg: EconomyConfig,
-          weights: np.ndarray, effort_base: np.ndarray, inputs: MatchingInputs) -> Hires:
-    """Run one month's applications, screening and hiring; does not change statuses."""
+          weights: np.ndarray, searchers: np.ndarray, effort: np.ndarray,
+          inputs: MatchingInputs) -> Hires:
+    """Run one month's applications, screening and hiring; does not change statuses.
+
+    Args:
+        rng: The matching phase's random stream.
+        people: The population.
+        firms: Employers; their open vacancies are filled (removed) here.
+        cfg: The economy's matching parameters.
+        weights: Application weights of (home municipality, field) for (municipality, sector).
+        searchers: People who search this month.
+        effort: Their search effort before coaching (``searchers`` with 0 send nothing).
+        inputs: Referrals, presentations, score boosts and mobility support.
+    """
     n_sec = len(cfg.sectors)
     vac = firms.vacancies
     empty = Hires(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, bool), 0, 0)
-    searchers = np.flatnonzero(effort_base > 0)
+    active = effort > 0
+    if not active.all():
+        searchers, effort = searchers[active], effort[active]
     referred = inputs.referred
     presented = (np.concatenate(inputs.presented) if inputs.presented
                  else np.zeros(0, np.int64))
     if len(vac) == 0 or len(searchers) + len(referred) + len(presented) == 0:
         return empty
-    # Everything about the applicant is computed once per searcher; applications index into it.
+    # Everything about the applicant is computed once per applicant; applications index into it.
+    # Scores are kept as logarithms: products become sums and the maximum is the same.
     who = np.concatenate([searchers, referred, presented])
-    n_s, n_r = len(searchers), len(referred)
+    n_s, n_r, n_p = len(searchers), len(referred), len(presented)
+    f32 = np.float32
     unemp = people.status[who] == Status.UNEMPLOYED
     duration = np.where(unemp, people.spell[who], people.unemp_months16[who])
-    own = (people.employability[who]
-           * np.asarray(cfg.education_fit, np.float32)[people.edu[who]]
-           * np.where(people.foreign[who], np.float32(cfg.language_fit), np.float32(1.0))
-           * np.where(people.partial_wa[who], np.float32(cfg.partial_work_ability_fit),
-                      np.float32(1.0))
-           * np.exp(np.float32(-cfg.duration_penalty)
-                    * np.minimum(duration, cfg.duration_penalty_months).astype(np.float32)))
-    own[n_s:n_s + n_r] *= np.float32(inputs.referral_boost)
-    if len(presented):
-        own[n_s + n_r:] *= np.repeat(np.asarray(inputs.presentation_boost, np.float32),
-                                     [len(x) for x in inputs.presented])
-    if inputs.boosts:
-        mult = np.ones(people.capacity, np.float32)
-        for idx, factor in inputs.boosts:
-            mult[idx] *= np.float32(factor)
-        own *= mult[who]
+    with np.errstate(divide="ignore"):
+        own = (np.log(people.employability[who])
+               + np.log(np.asarray(cfg.education_fit, f32))[people.edu[who]]
+               + np.where(people.foreign[who], f32(np.log(cfg.language_fit)), f32(0.0))
+               + np.where(people.partial_wa[who], f32(np.log(cfg.partial_work_ability_fit)),
+                          f32(0.0))
+               - f32(cfg.duration_penalty)
+               * np.minimum(duration, cfg.duration_penalty_months).astype(f32))
+        own[n_s:n_s + n_r] += f32(np.log(inputs.referral_boost))
+        if n_p:
+            own[n_s + n_r:] += np.repeat(np.log(np.asarray(inputs.presentation_boost, f32)),
+                                         [len(x) for x in inputs.presented])
+        if inputs.boosts:
+            add = np.zeros(people.capacity, f32)
+            for idx, factor in inputs.boosts:
+                add[idx] += f32(np.log(factor))
+            own += add[who]
     n_types = weights.shape[0]
     types = people.muni[who].astype(np.int64) * n_sec + people.field[who]
     if inputs.mobility is not None and len(inputs.mobility[0]):
@@ -163,102 +194,97 @@ def match(rng: np.random.Generator, people: People, firms: Firms, cfg: EconomyCo
         supported[inputs.mobility[0]] = True
         types = np.where(supported[who], types + n_types, types)
         weights = np.vstack([weights, inputs.mobility[1]])
+    n_rows, n_cells = weights.shape
     # Extra effort from coaching has diminishing returns: applications grow with
     # (1 + extra effort) ** effort_returns.
-    rate = (effort_base[searchers] * (1.0 + people.effort[searchers]) ** cfg.effort_returns
-            * cfg.applications_per_month)
-
-    vcell = firms.muni[vac.firm].astype(np.int64) * n_sec + firms.sector[vac.firm]
-    n_cells = weights.shape[1]
-    apps, targets = [], []
+    rate = effort * (1.0 + people.effort[searchers]) ** cfg.effort_returns * cfg.applications_per_month
     sent = np.repeat(np.arange(n_s), rng.poisson(rate))
-    hidden_app = np.concatenate([rng.random(len(sent), dtype=np.float32) < cfg.network_share,
-                                 np.zeros(n_r + len(presented), bool)])
-    sent = np.concatenate([sent, np.arange(n_s, len(who))])
-    # Referrals go to public vacancies unless the firm point opens hidden ones to coaches;
-    # presented candidates go wherever the firm point finds vacancies.
+    n_sent = len(sent)
+    # Each application goes to the public or the hidden pool. Referrals go to public vacancies
+    # unless the firm point opens hidden ones to coaches; presented candidates go wherever the
+    # firm point finds vacancies.
+    hidden_app = np.zeros(n_sent + n_r + n_p, bool)
+    hidden_app[:n_sent] = rng.random(n_sent, dtype=f32) < cfg.network_share
     if inputs.hidden_reach > 0 and n_r:
-        hidden_app[len(sent) - n_r - len(presented):len(sent) - len(presented)] = (
-            rng.random(n_r) < inputs.hidden_reach)
-    if len(presented):
-        share_hidden = float(vac.hidden.mean())
-        hidden_app[len(sent) - len(presented):] = rng.random(len(presented)) < share_hidden
-    for hidden in (False, True):
-        app = sent[hidden_app == hidden]
-        in_pool = np.flatnonzero(vac.hidden == hidden)
-        if len(in_pool) == 0 or len(app) == 0:
-            continue
-        counts = np.bincount(vcell[in_pool], minlength=n_cells)
-        p = weights * counts[None, :]
-        tot = p.sum(axis=1)
-        p /= np.where(tot > 0, tot, 1.0)[:, None]
-        app = app[tot[types[app]] > 0]
-        cell = draw_categories(rng, p, types[app])
-        order = in_pool[np.argsort(vcell[in_pool], kind="stable")]
-        start = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        pick = start[cell] + (rng.random(len(cell)) * counts[cell]).astype(np.int64)
-        apps.append(app)
-        targets.append(order[pick])
-    if not apps:
-        return empty
-    app = np.concatenate(apps)
-    target = np.concatenate(targets)
+        hidden_app[n_sent:n_sent + n_r] = rng.random(n_r) < inputs.hidden_reach
+    if n_p:
+        hidden_app[n_sent + n_r:] = rng.random(n_p) < float(vac.hidden.mean())
+    app = np.concatenate([sent, np.arange(n_s, len(who))])
+
+    # The (pool, municipality, sector) cell is drawn in proportion to open vacancies times the
+    # applicant type's weights; row = pool * n_rows + type.
+    vcell = (vac.hidden.astype(np.int64) * n_cells
+             + firms.muni[vac.firm].astype(np.int64) * n_sec + firms.sector[vac.firm])
+    counts = np.bincount(vcell, minlength=2 * n_cells)
+    probs = weights[None, :, :] * counts.reshape(2, 1, n_cells)
+    tot = probs.sum(axis=2).ravel()
+    probs = probs.reshape(2 * n_rows, n_cells) / np.where(tot > 0, tot, 1.0)[:, None]
+    row = hidden_app.astype(np.int64) * n_rows + types[app]
+    reachable = tot[row] > 0
+    if not reachable.all():
+        app, row = app[reachable], row[reachable]
     if len(app) == 0:
         return empty
-    same_field = (types[app] % n_sec) == firms.sector[vac.firm[target]]
-    score = (own[app]
-             * np.where(same_field, np.float32(1.0), np.float32(cfg.other_field_fit))
-             * np.exp(np.float32(cfg.score_noise_sd)
-                      * rng.standard_normal(len(app), dtype=np.float32)))
+    cell = draw_categories(rng, probs, row)
+    pool_cell = (row // n_rows) * n_cells + cell
+    by_cell = np.argsort(vcell, kind="stable")
+    first_in_cell = np.cumsum(counts) - counts
+    target = by_cell[first_in_cell[pool_cell]
+                     + (rng.random(len(cell)) * counts[pool_cell]).astype(np.int64)]
+    # Field fit of a (row, cell) pair: row % n_sec is the applicant's field, cell % n_sec the
+    # vacancy's sector.
+    log_fit = np.where(np.arange(2 * n_rows)[:, None] % n_sec == np.arange(n_cells)[None, :] % n_sec,
+                       f32(0.0), f32(np.log(cfg.other_field_fit))).astype(f32)
+    score = (own[app] + log_fit.take(row * n_cells + cell)
+             + f32(cfg.score_noise_sd) * standard_normal_f32(rng, len(app)))
+    n_apps = len(app)
+    n_referrals = int(np.count_nonzero((app >= n_s) & (app < n_s + n_r)))
+
+    # Screening rounds: each vacancy's best remaining application (a scatter-maximum over the
+    # vacancies, no sorting); what is settled is dropped after each round.
+    n_vac = len(vac)
+    live = score
+    keep = live > -np.inf  # employability 0: nobody hires them
+    if not keep.all():
+        app, target, live = app[keep], target[keep], live[keep]
     person = who[app]
-    is_ref = (app >= n_s) & (app < n_s + n_r)
-    is_pres = app >= n_s + n_r
-
-    # Group applications by vacancy (a radix sort on small integer keys).
-    key_dtype = np.uint16 if len(vac) < 1 << 16 else np.int64
-    order = np.argsort(target.astype(key_dtype), kind="stable")
-    person, target, score = person[order], target[order], score[order]
-    is_ref, is_pres = is_ref[order], is_pres[order]
-    new_seg = np.concatenate([[True], target[1:] != target[:-1]])
-    starts = np.flatnonzero(new_seg)
-    seg = np.cumsum(new_seg) - 1
-
-    hired_p, hired_v = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
-    hired_ref, hired_pres = [np.zeros(0, bool)], [np.zeros(0, bool)]
-    live = score.copy()  # 0 marks an application no longer considered
+    won_app, won_vac = [], []
     gone_p = np.zeros(people.capacity, bool)
-    for _ in range(ROUNDS):
-        best = np.maximum.reduceat(live, starts)
-        is_best = (live > 0) & (live == best[seg])
-        cand = np.flatnonzero(is_best)
-        if len(cand) == 0:
+    for r in range(ROUNDS):
+        if len(live) == 0:
             break
-        first = cand[np.concatenate([[True], seg[cand][1:] != seg[cand][:-1]])]
-        accept = rng.random(len(first)) < 1.0 - np.exp(-cfg.hire_scale * live[first])
+        best = np.full(n_vac, -np.inf, f32)
+        np.maximum.at(best, target, live)
+        cand = np.flatnonzero(live == best[target])
+        pick = np.full(n_vac, -1, np.int64)
+        pick[target[cand]] = cand  # one application per vacancy (ties: any one of them)
+        first = pick[pick >= 0]
+        accept = rng.random(len(first)) < -np.expm1(-cfg.hire_scale * np.exp(live[first]))
         offers = first[accept]
         # An applicant with several offers takes one at random.
         offers = offers[rng.permutation(len(offers))]
         _, uniq = np.unique(person[offers], return_index=True)
         won = offers[uniq]
-        hired_p.append(person[won])
-        hired_v.append(target[won])
-        hired_ref.append(is_ref[won])
-        hired_pres.append(is_pres[won])
+        won_app.append(app[won])
+        won_vac.append(target[won])
+        if r == ROUNDS - 1:
+            break
         # A vacancy that hired, or screened its best applicant and declined, is done this month;
         # one whose pick went elsewhere considers its next applicant in the next round.
-        done_seg = np.zeros(len(starts), bool)
-        done_seg[seg[won]] = True
-        done_seg[seg[first[~accept]]] = True
+        done = np.zeros(n_vac, bool)
+        done[target[won]] = True
+        done[target[first[~accept]]] = True
         gone_p[person[won]] = True
-        live[done_seg[seg] | gone_p[person]] = 0.0
-        live[first] = 0.0
+        alive = ~(done[target] | gone_p[person])
+        alive[first] = False
+        left = np.flatnonzero(alive)
+        app, target, live, person = app[left], target[left], live[left], person[left]
 
-    hp = np.concatenate(hired_p)
-    hv = np.concatenate(hired_v)
-    hr = np.concatenate(hired_ref)
+    wa = np.concatenate(won_app) if won_app else np.zeros(0, np.int64)
+    hv = np.concatenate(won_vac) if won_vac else np.zeros(0, np.int64)
     firm = vac.firm[hv].astype(np.int64)
     filled = np.zeros(len(vac), bool)
     filled[hv] = True
     vac.keep(~filled)
-    return Hires(hp, firm, hr, int(len(person)), int(is_ref.sum()), np.concatenate(hired_pres))
-
+    is_ref = (wa >= n_s) & (wa < n_s + n_r)
+    return Hires(who[wa], firm, is_ref, n_apps, n_referrals, wa >= n_s + n_r)

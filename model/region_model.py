@@ -417,15 +417,16 @@ class RegionModel(mesa.Model):
         cfg, p, rec = self.config, self.people, self.recorder
         svc, eco = cfg.scenario.services, cfg.economy
         st = p.status
-        base = np.zeros(p.capacity, np.float32)
-        un = np.flatnonzero(st == Status.UNEMPLOYED)
-        spell = p.spell[un]
+        searchers = np.flatnonzero((st >= Status.UNEMPLOYED) & (st <= Status.OTHER_SERVICE))
+        s_st, spell = st[searchers], p.spell[searchers]
+        f32 = np.float32
         # A spell that began this month has had half a month of search on average.
-        base[un] = (np.where(p.temp_laid[un], np.float32(0.3), np.float32(1.0))
-                    * np.where(spell == 0, np.float32(0.5), np.float32(1.0))
-                    * np.exp(np.float32(-eco.discouragement) * np.minimum(spell, 24)))
-        base[st == Status.TRAINING] = svc.training_effort
-        base[st == Status.OTHER_SERVICE] = 0.5
+        effort = np.where(
+            s_st == Status.UNEMPLOYED,
+            np.where(p.temp_laid[searchers], f32(0.3), f32(1.0))
+            * np.where(spell == 0, f32(0.5), f32(1.0))
+            * np.exp(f32(-eco.discouragement) * np.minimum(spell, 24).astype(f32)),
+            np.where(s_st == Status.TRAINING, f32(svc.training_effort), f32(0.5)))
         referred = np.concatenate(self._referred) if self._referred else np.zeros(0, np.int64)
         inputs = MatchingInputs(referred=referred[p.status[referred] == Status.UNEMPLOYED],
                                 referral_boost=svc.referral_boost)
@@ -433,7 +434,8 @@ class RegionModel(mesa.Model):
         if coaching.active(t) and coaching.p.workplace_share > 0:
             inputs.boost_people(np.flatnonzero(p.employer_contact == t), coaching.p.workplace_boost)
         self._hooks("matching", t, inputs)
-        hires = match(self.streams["matching"], p, self.firms, eco, self.app_weights, base, inputs)
+        hires = match(self.streams["matching"], p, self.firms, eco, self.app_weights, searchers,
+                      effort, inputs)
         rec.tally_people("hires", p, hires.person)
         rec.tally_people("referral_hires", p, hires.person[hires.referred])
         rec.tally_people("presentation_hires", p, hires.person[hires.presented])

@@ -203,9 +203,11 @@ def test_mobility_support_sends_applications_further(monkeypatch):
 
     def watched(rng, probs, rows):
         cat = real(rng, probs, rows)
-        n_types = 40  # 5 municipalities x 8 fields; supported rows are offset by n_types
+        # 5 municipalities x 8 fields = 40 types; supported types are offset by 40 (in months
+        # with supported people), and the hidden pool's rows follow the public pool's
+        n_types, pool_rows = 40, len(probs) // 2
         home, work = (rows % n_types) // 8, cat // 8
-        seen.append((home != work, rows >= n_types))
+        seen.append((home != work, rows % pool_rows >= n_types))
         return cat
 
     monkeypatch.setattr(matching, "draw_categories", watched)

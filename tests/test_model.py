@@ -75,8 +75,9 @@ def test_vacancy_constraint_in_matching(small_run):
     p, firms = m.people, m.firms
     n_open = len(firms.vacancies)
     open_per_firm = np.bincount(firms.vacancies.firm, minlength=len(firms))
-    base = (p.status == Status.UNEMPLOYED).astype(np.float32)
-    hires = match(m.streams["matching"], p, firms, m.config.economy, m.app_weights, base,
+    searchers = np.flatnonzero(p.status == Status.UNEMPLOYED)
+    hires = match(m.streams["matching"], p, firms, m.config.economy, m.app_weights, searchers,
+                  np.ones(len(searchers), np.float32),
                   MatchingInputs(referred=np.zeros(0, np.int64), referral_boost=3.0))
     assert 0 < len(hires.person) <= n_open
     assert len(np.unique(hires.person)) == len(hires.person)
