@@ -119,7 +119,7 @@ class Programmes:
         chosen = np.full(len(idx), -1, dtype=np.int64)
         levels = np.full(len(idx), -1, np.int8) if level is None else np.asarray(level)[perm]
         for lev in np.unique(levels):
-            who = np.flatnonzero(levels == lev)
+            who = (levels == lev).nonzero()[0]
             room = free if lev < 0 else free * (self.level == lev)
             if room.sum() == 0:
                 continue
@@ -155,8 +155,8 @@ class Programmes:
 
     def finishing(self, people: People, status: Status, t: int) -> np.ndarray:
         """People in ``status`` whose programme ends this month."""
-        return np.flatnonzero((people.status == status) & (people.service_end >= 0)
-                              & (people.service_end <= t))
+        return ((people.status == status) & (people.service_end >= 0)
+                              & (people.service_end <= t)).nonzero()[0]
 
     def complete(self, rng: np.random.Generator, people: People, idx: np.ndarray,
                  svc: ServicesConfig | None) -> np.ndarray:

@@ -74,7 +74,7 @@ class SeparationRisk:
         self.edu = np.array([pc.rel_risk_basic, pc.rel_risk_upper, 1.0]) ** k
         self.foreign = pc.rel_risk_foreign ** k
         self.young = pc.rel_risk_young ** k
-        emp = np.flatnonzero(people.status == Status.EMPLOYED)
+        emp = (people.status == Status.EMPLOYED).nonzero()[0]
         personal = self._personal(people, emp)
         munis = cfg.region.municipalities
         mean_p = np.bincount(people.muni[emp], weights=personal, minlength=len(munis)) / np.maximum(
@@ -149,7 +149,7 @@ class Firms:
 
         ``emp`` (regular employees per firm) is updated in place.
         """
-        employed = np.flatnonzero(people.status == Status.EMPLOYED)
+        employed = (people.status == Status.EMPLOYED).nonzero()[0]
         quits = self.separation_risk.draw(rng, people, employed, cfg.quit_rate, t)
         emp -= np.bincount(people.employer[quits], minlength=len(self))
         people.move(quits, Status.UNEMPLOYED, t)
@@ -159,7 +159,7 @@ class Firms:
         shrinking = p_lay > 0
         laid = np.zeros(0, np.int64)
         if np.any(shrinking):
-            employed = np.flatnonzero(people.status == Status.EMPLOYED)
+            employed = (people.status == Status.EMPLOYED).nonzero()[0]
             at_risk = employed[shrinking[people.employer[employed]]]
             laid = bernoulli_indices(rng, at_risk, p_lay[people.employer[at_risk]])
         temp = rng.random(len(laid)) < cfg.temporary_layoff_share
@@ -169,7 +169,7 @@ class Firms:
         people.temp_laid[laid[temp]] = True
         people.employer[laid[temp]] = recall_firm
 
-        expired = np.flatnonzero(people.temp_laid & (people.spell >= cfg.temporary_layoff_max_months))
+        expired = (people.temp_laid & (people.spell >= cfg.temporary_layoff_max_months)).nonzero()[0]
         people.temp_laid[expired] = False
         people.employer[expired] = -1
         return {"quits": quits, "layoffs": laid, "temporary_layoffs": laid[temp]}
@@ -177,7 +177,7 @@ class Firms:
     def recalls(self, rng: np.random.Generator, people: People, cfg: EconomyConfig, t: int,
                 emp: np.ndarray) -> np.ndarray:
         """Temporarily laid-off workers return to their firm when it wants staff again."""
-        laid = np.flatnonzero(people.temp_laid)
+        laid = people.temp_laid.nonzero()[0]
         if len(laid) == 0:
             return laid
         gap = self.desired - emp

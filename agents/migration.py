@@ -45,7 +45,7 @@ def out_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t:
                   factor: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """People who leave the region this month; returns (leavers, expected leavers by age band)."""
     mig = cfg.region.migration
-    act = np.flatnonzero(people.active)
+    act = people.active.nonzero()[0]
     rates = np.array(mig.out_rate_by_age) / 12.0
     by_age = np.bincount(people.age_m[act] // 12, minlength=65)
     band_of_age = np.searchsorted(AGE_BAND_EDGES, np.arange(len(by_age)), side="right")

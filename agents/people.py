@@ -123,10 +123,10 @@ class People:
 
     def allocate(self, n: int) -> np.ndarray:
         """Return ``n`` free slot indices (growing the arrays if needed); fields hold empty values."""
-        free = np.flatnonzero(self.status == Status.EMPTY)
+        free = (self.status == Status.EMPTY).nonzero()[0]
         if len(free) < n:
             self._grow(max(int(self.capacity * 1.25), self.capacity + n - len(free)))
-            free = np.flatnonzero(self.status == Status.EMPTY)
+            free = (self.status == Status.EMPTY).nonzero()[0]
         return free[:n]
 
     @property
@@ -307,7 +307,7 @@ class People:
 
     def to_frame(self) -> pd.DataFrame:
         """The whole population (occupied slots) as a DataFrame indexed by person id."""
-        idx = np.flatnonzero(self.active)
+        idx = self.active.nonzero()[0]
         data = {name: getattr(self, name)[idx] for name in FIELDS}
         df = pd.DataFrame(data, index=pd.Index(idx, name="person"))
         names = {int(s): s.name.lower() for s in Status}

@@ -70,7 +70,7 @@ def synthesise(cfg: ModelConfig, rng: np.random.Generator, sector_shares: np.nda
             * np.where(age < 25, pc.rel_risk_young, 1.0))
     band = np.searchsorted(AGE_BAND_EDGES, age, side="right")
     for m, mc in enumerate(reg.municipalities):
-        here = np.flatnonzero((muni == m) & ~student)
+        here = ((muni == m) & ~student).nonzero()[0]
         n_lf = min(len(here), stochastic_round(rng, mc.participation * sizes[m]))
         w = LF_AGE_WEIGHT[band[here]]
         lf = rng.choice(here, size=n_lf, replace=False, p=w / w.sum())

@@ -66,7 +66,7 @@ class BenefitRules:
 
     def assign(self, people: People, t: int) -> None:
         """Set the benefit of jobseekers who have none yet (new spells)."""
-        idx = np.flatnonzero(is_benefit_status(people.status) & (people.benefit == Benefit.NONE))
+        idx = (is_benefit_status(people.status) & (people.benefit == Benefit.NONE)).nonzero()[0]
         if len(idx) == 0:
             return
         worked = people.work_months28[idx] >= self.work_condition_months(t)
@@ -81,7 +81,7 @@ class BenefitRules:
         """Pay this month's benefits and work out the municipal share."""
         cfg = self.cfg
         self.assign(people, t)
-        idx = np.flatnonzero(is_benefit_status(people.status) & (people.benefit != Benefit.NONE))
+        idx = (is_benefit_status(people.status) & (people.benefit != Benefit.NONE)).nonzero()[0]
         days = cfg.days_per_month
         erb = people.benefit[idx] == Benefit.EARNINGS_RELATED
         euros = days * cfg.basic_daily_allowance * np.where(erb, cfg.earnings_related_multiplier, 1.0)

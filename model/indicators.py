@@ -187,7 +187,7 @@ class Recorder:
         st = people.status
         u8 = np.uint8
         is_seeker = is_jobseeker(st)
-        seekers = np.flatnonzero(is_seeker)
+        seekers = is_seeker.nonzero()[0]
         under30 = people.age_m < 30 * 12
         foreign = people.foreign
         no_erb = ~entitled_fn(people, slice(None), t)

@@ -119,7 +119,7 @@ def draw_categories(rng: np.random.Generator, probs: np.ndarray, rows: np.ndarra
     u = rng.random(len(rows))
     cat = lut.ravel()[rows * (size + 1) + (u * size).astype(np.int64)]
     flat_cum = cum.ravel()
-    todo = np.flatnonzero(flat_cum[rows * n_cat + cat] <= u)
+    todo = (flat_cum[rows * n_cat + cat] <= u).nonzero()[0]
     while len(todo):
         cat[todo] += 1
         still = flat_cum[rows[todo] * n_cat + cat[todo]] <= u[todo]
@@ -255,7 +255,7 @@ def match(rng: np.random.Generator, people: People, firms: Firms, cfg: EconomyCo
             break
         best = np.full(n_vac, -np.inf, f32)
         np.maximum.at(best, target, live)
-        cand = np.flatnonzero(live == best[target])
+        cand = (live == best[target]).nonzero()[0]
         pick = np.full(n_vac, -1, np.int64)
         pick[target[cand]] = cand  # one application per vacancy (ties: any one of them)
         first = pick[pick >= 0]
@@ -277,7 +277,7 @@ def match(rng: np.random.Generator, people: People, firms: Firms, cfg: EconomyCo
         gone_p[person[won]] = True
         alive = ~(done[target] | gone_p[person])
         alive[first] = False
-        left = np.flatnonzero(alive)
+        left = alive.nonzero()[0]
         app, target, live, person = app[left], target[left], live[left], person[left]
 
     wa = np.concatenate(won_app) if won_app else np.zeros(0, np.int64)

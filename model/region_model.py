@@ -122,7 +122,7 @@ class RegionModel(mesa.Model):
                                          svc.advisor_effect_sd, style, rng, cfg.scale)
         self.nordic_start = parse_month(svc.nordic_model_start)
         self.municipal_from = parse_month(cfg.scenario.municipal_from)
-        self.baseline_training = np.flatnonzero(self.programmes.kind == TRAINING)
+        self.baseline_training = (self.programmes.kind == TRAINING).nonzero()[0]
 
         # Interventions, in the registry's fixed order; each has its own random stream.
         self.interventions: list[Intervention] = []
@@ -151,7 +151,7 @@ class RegionModel(mesa.Model):
         """Firms in each (municipality, sector) sized to hold the employed residents who work there."""
         cfg, p = self.config, self.people
         eco = cfg.economy
-        workers = np.flatnonzero((p.status == Status.EMPLOYED) | (p.status == Status.SUBSIDISED))
+        workers = ((p.status == Status.EMPLOYED) | (p.status == Status.SUBSIDISED)).nonzero()[0]
         n_m, n_s = len(self.muni_names), len(self.sector_names)
         residents = np.bincount(p.muni[workers], minlength=n_m).astype(float)
         jobs = residents * np.array([m.job_self_sufficiency for m in cfg.region.municipalities])
@@ -167,7 +167,7 @@ class RegionModel(mesa.Model):
         etype_shares = [np.array(s.employer_type_shares) / sum(s.employer_type_shares)
                         for s in eco.sectors]
         for c in np.unique(cell):
-            who = np.flatnonzero(cell == c)
+            who = (cell == c).nonzero()[0]
             k = max(1, stochastic_round(rng, len(who) * eco.firms_per_1000_jobs / 1000.0 / 1.0))
             size_w = (1.0 - rng.random(k)) ** (-1.0 / eco.firm_size_pareto)
             employer[who] = n_firms + rng.choice(k, size=len(who), p=size_w / size_w.sum())
@@ -183,11 +183,11 @@ class RegionModel(mesa.Model):
 
     def _initial_students(self, rng: np.random.Generator) -> None:
         p = self.people
-        students = np.flatnonzero(p.status == Status.STUDENT)
+        students = (p.status == Status.STUDENT).nonzero()[0]
         level = np.where(p.edu[students] >= 1, 2, 1).astype(np.int8)
         self.programmes.place_initial(rng, p, students, DEGREE, level, 0)
         # Trainees need a training place; those beyond the places are in other services.
-        trainees = np.flatnonzero(p.status == Status.TRAINING)
+        trainees = (p.status == Status.TRAINING).nonzero()[0]
         self.programmes.place_initial(rng, p, trainees, TRAINING, None, 0)
         p.status[trainees[p.programme[trainees] < 0]] = Status.OTHER_SERVICE
 
@@ -236,8 +236,8 @@ class RegionModel(mesa.Model):
         pc = cfg.region.population
         rng = self.streams["demography"]
         p.age_m += p.active
-        p.leave(np.flatnonzero(p.age_m >= 65 * 12), t)
-        act = np.flatnonzero(p.active)
+        p.leave((p.age_m >= 65 * 12).nonzero()[0], t)
+        act = p.active.nonzero()[0]
         p.leave(bernoulli_indices(rng, act, pc.mortality_per_year / 12.0), t)
 
         munis = cfg.region.municipalities
@@ -251,20 +251,20 @@ class RegionModel(mesa.Model):
                              len(self.sector_names), cfg)
             p.enter(idx, Status.STUDENT, t)
 
-        un = np.flatnonzero(p.status == Status.UNEMPLOYED)
+        un = (p.status == Status.UNEMPLOYED).nonzero()[0]
         p_out = (pc.unemployed_to_outside_rate * np.where(p.partial_wa[un], 2.0, 1.0)
                  * _fit(self.dropout_factor, p.capacity)[un])
         p.move(bernoulli_indices(rng, un, p_out), Status.OUTSIDE, t)
-        outside = np.flatnonzero((p.status == Status.OUTSIDE) & (p.age_m < 63 * 12))
+        outside = ((p.status == Status.OUTSIDE) & (p.age_m < 63 * 12)).nonzero()[0]
         returning = p.prev_status[outside] <= Status.OTHER_SERVICE  # left work, unemployment or a service
         rate = np.where(returning, pc.outside_reentry_rate, pc.outside_entry_rate)
         p.move(bernoulli_indices(rng, outside, rate), Status.UNEMPLOYED, t)
-        emp = np.flatnonzero(p.status == Status.EMPLOYED)
+        emp = (p.status == Status.EMPLOYED).nonzero()[0]
         p.move(bernoulli_indices(rng, emp, pc.employed_to_outside_rate), Status.OUTSIDE, t)
         eco = cfg.economy
-        un = np.flatnonzero(p.status == Status.UNEMPLOYED)
+        un = (p.status == Status.UNEMPLOYED).nonzero()[0]
         p.move(bernoulli_indices(rng, un, eco.self_employment_entry), Status.SELF_EMPLOYED, t)
-        se = np.flatnonzero(p.status == Status.SELF_EMPLOYED)
+        se = (p.status == Status.SELF_EMPLOYED).nonzero()[0]
         p.move(bernoulli_indices(rng, se, eco.self_employment_exit), Status.UNEMPLOYED, t)
 
         mrng = self.streams["migration"]
@@ -317,7 +317,7 @@ class RegionModel(mesa.Model):
         prog.complete(erng, p, ending, svc)
         p.move(ending, Status.UNEMPLOYED, t)
         # Other services end with the gain set when they started.
-        ending = np.flatnonzero((p.status == Status.OTHER_SERVICE) & (p.service_end <= t))
+        ending = ((p.status == Status.OTHER_SERVICE) & (p.service_end <= t)).nonzero()[0]
         p.employability[ending] *= 1.0 + p.service_gain[ending]
         p.move(ending, Status.UNEMPLOYED, t)
         # Wage-subsidised jobs end: the employer keeps some, by employer type.
@@ -337,7 +337,7 @@ class RegionModel(mesa.Model):
         for iv in self.interventions:
             if hasattr(iv, "assign_clients"):
                 iv.assign_clients(t)
-        seekers = np.flatnonzero(is_jobseeker(p.status) & (p.provider == 0))
+        seekers = (is_jobseeker(p.status) & (p.provider == 0)).nonzero()[0]
         clients = seekers[p.status[seekers] == Status.UNEMPLOYED]
         need = te_office_need(p, clients, t, svc.interview_interval_months,
                               t >= self.nordic_start, svc.nordic_early_meetings)
@@ -349,7 +349,7 @@ class RegionModel(mesa.Model):
         # Service costs: trainee- and client-months by municipality (advisors: region level).
         for status, price in ((Status.TRAINING, svc.training_cost_per_month),
                               (Status.OTHER_SERVICE, svc.other_service_cost_per_month)):
-            who = np.flatnonzero((p.status == status) & (p.service_kind == 0))
+            who = ((p.status == status) & (p.service_kind == 0)).nonzero()[0]
             rec.tally_people("service_cost_eur", p, who, np.full(len(who), price))
         prog.tally(p)
 
@@ -366,13 +366,13 @@ class RegionModel(mesa.Model):
         prog._start(erng, p, cont, cprog, t, 1.0)
         p.move(np.setdiff1d(ending, cont), Status.UNEMPLOYED, t)
         # Students without a place (in-movers, 15-year-olds) take one; a year without -> register.
-        waiting = np.flatnonzero((p.status == Status.STUDENT) & (p.programme < 0))
+        waiting = ((p.status == Status.STUDENT) & (p.programme < 0)).nonzero()[0]
         lev = np.where(p.edu[waiting] >= 1, 2, 1).astype(np.int8)
         got, gprog = prog.place(erng, p, waiting, DEGREE, lev)
         prog._start(erng, p, got, gprog, t, 1.0)
         stuck = waiting[(p.programme[waiting] < 0) & (p.spell[waiting] >= 12)]
         p.move(stuck, Status.UNEMPLOYED, t)
-        young = np.flatnonzero((p.status == Status.UNEMPLOYED) & (p.age_m < 25 * 12))
+        young = ((p.status == Status.UNEMPLOYED) & (p.age_m < 25 * 12)).nonzero()[0]
         applicants = bernoulli_indices(erng, young, cfg.region.population
                                        .student_enrol_rate_young_unemployed)
         self.enrol_students(applicants, t, erng)
@@ -417,7 +417,7 @@ class RegionModel(mesa.Model):
         cfg, p, rec = self.config, self.people, self.recorder
         svc, eco = cfg.scenario.services, cfg.economy
         st = p.status
-        searchers = np.flatnonzero((st >= Status.UNEMPLOYED) & (st <= Status.OTHER_SERVICE))
+        searchers = ((st >= Status.UNEMPLOYED) & (st <= Status.OTHER_SERVICE)).nonzero()[0]
         s_st, spell = st[searchers], p.spell[searchers]
         f32 = np.float32
         # A spell that began this month has had half a month of search on average.
@@ -432,7 +432,7 @@ class RegionModel(mesa.Model):
                                 referral_boost=svc.referral_boost)
         coaching = self.interventions_by_name["coaching"]
         if coaching.active(t) and coaching.p.workplace_share > 0:
-            inputs.boost_people(np.flatnonzero(p.employer_contact == t), coaching.p.workplace_boost)
+            inputs.boost_people((p.employer_contact == t).nonzero()[0], coaching.p.workplace_boost)
         self._hooks("matching", t, inputs)
         hires = match(self.streams["matching"], p, self.firms, eco, self.app_weights, searchers,
                       effort, inputs)

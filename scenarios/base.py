@@ -145,7 +145,7 @@ class Intervention:
         people = self.model.people
         e = self.p.eligibility
         if idx is None:
-            idx = np.flatnonzero(np.isin(people.status, self._statuses))
+            idx = np.isin(people.status, self._statuses).nonzero()[0]
         else:
             idx = idx[np.isin(people.status[idx], self._statuses)]
         if len(idx) == 0:
@@ -206,7 +206,7 @@ class Intervention:
     def in_my_service(self) -> np.ndarray:
         """People currently in this intervention's own service (``people.service_kind``)."""
         people = self.model.people
-        return np.flatnonzero((people.service_kind == self.kind_id) & (people.service_end >= 0))
+        return ((people.service_kind == self.kind_id) & (people.service_end >= 0)).nonzero()[0]
 
     # ----------------------------------------------------------- hooks
     def month_start(self, t: int) -> None:

@@ -112,12 +112,12 @@ class PersonalCoaching(Intervention):
                 self.service.fire(len(self.service.coaches))
             self.clients = np.zeros(0, np.int64)
             return
-        seekers = np.flatnonzero(is_jobseeker(people.status))
+        seekers = is_jobseeker(people.status).nonzero()[0]
         clients = self.eligible(seekers)
         switch_in = clients[people.provider[clients] != self.PROVIDER]
         people.coach[switch_in] = -1
         people.provider[switch_in] = self.PROVIDER
-        leaving = np.setdiff1d(np.flatnonzero(mine), clients, assume_unique=True)
+        leaving = np.setdiff1d(mine.nonzero()[0], clients, assume_unique=True)
         people.coach[leaving] = -1
         people.provider[leaving] = 0
         self.clients = clients

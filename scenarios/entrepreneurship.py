@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from model.params import param
 from model.statuses import Status
 from scenarios.base import Eligibility, Intervention, InterventionParams
@@ -43,12 +41,12 @@ class Entrepreneurship(Intervention):
         m, p = self.model, self.p
         people, rng = m.people, self.rng
         mine = (people.service_kind == self.kind_id) & (people.status == Status.SELF_EMPLOYED)
-        ending = np.flatnonzero(mine & (people.grant_end <= t))
+        ending = (mine & (people.grant_end <= t)).nonzero()[0]
         fail = ending[rng.random(len(ending)) >= p.survival]
         people.grant_end[ending] = -1
         people.service_kind[ending] = 0
         people.move(fail, Status.UNEMPLOYED, t)
-        self.charge(np.flatnonzero(mine & (people.grant_end > t)), p.unit_cost)
+        self.charge((mine & (people.grant_end > t)).nonzero()[0], p.unit_cost)
         if not self.active(t):
             return
         cand = self.eligible()

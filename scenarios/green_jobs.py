@@ -39,7 +39,7 @@ class GreenJobs(Intervention):
         super().__init__(model, params)
         secs = [model.sector_names.index(s) for s in params.sectors]
         f = model.firms
-        pool = np.flatnonzero(np.isin(f.sector, secs))
+        pool = np.isin(f.sector, secs).nonzero()[0]
         if params.public_employers and np.any(f.etype[pool] > 0):
             pool = pool[f.etype[pool] > 0]
         self.pool = pool

@@ -49,8 +49,8 @@ class Mobility(Intervention):
             people.service_kind[new] = np.where(people.service_kind[new] == 0, self.kind_id,
                                                 people.service_kind[new])
             self.participants_started += len(new)
-        supported = np.flatnonzero((people.grant_end >= t) & (people.status == Status.UNEMPLOYED)
-                                   & (people.service_kind == self.kind_id))
+        supported = ((people.grant_end >= t) & (people.status == Status.UNEMPLOYED)
+                                   & (people.service_kind == self.kind_id)).nonzero()[0]
         if len(supported):
             if self._weights is None:
                 from model.matching import application_weights

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from model.params import param
 from model.statuses import Status
 from scenarios.base import Eligibility, Intervention, InterventionParams
@@ -65,6 +63,6 @@ class Outreach(Intervention):
             return
         m.start_other_service(found, t, p.service_months, p.service_gain, self.rng, self.kind_id)
         self.participants_started += len(found)
-        served = np.flatnonzero((people.status == Status.OTHER_SERVICE)
-                                & (people.service_kind == self.kind_id))
+        served = ((people.status == Status.OTHER_SERVICE)
+                                & (people.service_kind == self.kind_id)).nonzero()[0]
         self.charge(served, p.unit_cost)

@@ -91,8 +91,8 @@ class ConversionTraining(Intervention):
         people.service_kind[got] = self.kind_id
         m.recorder.tally_people("training_starts", people, got)
         self.participants_started += len(got)
-        trainees = np.flatnonzero((people.status == Status.TRAINING)
-                                  & (people.service_kind == self.kind_id))
+        trainees = ((people.status == Status.TRAINING)
+                                  & (people.service_kind == self.kind_id)).nonzero()[0]
         self.charge(trainees, p.unit_cost)
 
 
@@ -120,15 +120,15 @@ class Apprenticeship(Intervention):
         """Start apprenticeships; complete those that end."""
         m, p = self.model, self.p
         people, firms = m.people, m.firms
-        ending = np.flatnonzero((people.service_kind == self.kind_id) & (people.grant_end >= 0)
-                                & (people.grant_end <= t))
+        ending = ((people.service_kind == self.kind_id) & (people.grant_end >= 0)
+                                & (people.grant_end <= t)).nonzero()[0]
         if len(ending):
             done = ending[self.rng.random(len(ending)) < p.completion]
             people.edu[done] = np.minimum(people.edu[done] + 1, 2)
             people.grant_end[ending] = -1
             people.service_kind[ending] = 0
-        apprentices = np.flatnonzero((people.service_kind == self.kind_id)
-                                     & (people.status == Status.EMPLOYED))
+        apprentices = ((people.service_kind == self.kind_id)
+                                     & (people.status == Status.EMPLOYED)).nonzero()[0]
         self.charge(apprentices, p.unit_cost)
         if not self.active(t) or len(firms) == 0:
             return
@@ -140,8 +140,8 @@ class Apprenticeship(Intervention):
         # The apprentice's field decides the firm: a firm of that sector (any municipality).
         firm = np.full(len(agree), -1, np.int64)
         for s in np.unique(people.field[agree]):
-            pool = np.flatnonzero(firms.sector == s)
-            sel = np.flatnonzero(people.field[agree] == s)
+            pool = (firms.sector == s).nonzero()[0]
+            sel = (people.field[agree] == s).nonzero()[0]
             if len(pool):
                 firm[sel] = self.rng.choice(pool, size=len(sel))
         agree, firm = agree[firm >= 0], firm[firm >= 0]

@@ -98,10 +98,10 @@ class WageSubsidy(Intervention):
         etype = rng.choice(3, size=len(who), p=w / w.sum())
         firm = np.full(len(who), -1, np.int64)
         if self._pools is None:
-            self._pools = [np.flatnonzero(firms.etype == e) for e in range(3)]
+            self._pools = [(firms.etype == e).nonzero()[0] for e in range(3)]
         for e in range(3):
             pool = self._pools[e]
-            sel = np.flatnonzero(etype == e)
+            sel = (etype == e).nonzero()[0]
             if len(pool) and len(sel):
                 firm[sel] = rng.choice(pool, size=len(sel))
         rate = np.where(people.partial_wa[who], p.rate_partial_work_ability, p.rate)
@@ -141,7 +141,7 @@ class WageSubsidy(Intervention):
         """Subsidies that end this month: the employer keeps the worker or not."""
         m, p = self.model, self.p
         people, firms = m.people, m.firms
-        ending = np.flatnonzero((people.status == Status.SUBSIDISED) & (people.service_end <= t))
+        ending = ((people.status == Status.SUBSIDISED) & (people.service_end <= t)).nonzero()[0]
         if len(ending) == 0:
             return
         firm = people.employer[ending]
@@ -162,6 +162,6 @@ class WageSubsidy(Intervention):
         if p.capacity > 0 and self.active(t):
             cand = self.eligible()
             self.place(t, self.take(cand), self.rng)
-        sub = np.flatnonzero(m.people.status == Status.SUBSIDISED)
+        sub = (m.people.status == Status.SUBSIDISED).nonzero()[0]
         rate = np.where(m.people.partial_wa[sub], p.rate_partial_work_ability, p.rate)
         self.charge(sub, rate * p.monthly_pay)
