@@ -65,7 +65,7 @@ class Programmes:
 
     def enrolled(self, people: People) -> np.ndarray:
         """People currently in each programme (counted afresh)."""
-        prog = people.programme[people.programme >= 0]
+        prog = people.programme[(people.programme >= 0).nonzero()[0]]
         return np.bincount(prog, minlength=len(self))
 
     def count(self, people: People) -> None:

@@ -129,12 +129,12 @@ class Firms:
 
     def employment(self, people: People) -> np.ndarray:
         """Regular (unsubsidised) employees per firm."""
-        emp = people.employer[people.status == Status.EMPLOYED]
+        emp = people.employer[(people.status == Status.EMPLOYED).nonzero()[0]]
         return np.bincount(emp, minlength=len(self))
 
     def laid_off(self, people: People) -> np.ndarray:
         """Temporarily laid-off workers per firm, waiting for recall."""
-        return np.bincount(people.employer[people.temp_laid], minlength=len(self))
+        return np.bincount(people.employer[people.temp_laid.nonzero()[0]], minlength=len(self))
 
     def update_demand(self, rng: np.random.Generator, cfg: EconomyConfig, index: float,
                       total_base: float) -> None:

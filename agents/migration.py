@@ -16,11 +16,15 @@ import numpy as np
 from agents.people import People
 from agents.population import AGE_BAND_EDGES, new_people
 from model.config import ModelConfig
-from model.rng import bernoulli_indices
+from model.rng import bernoulli_indices, categorical, cdf_of
 from model.statuses import Status
 
 BAND_LO = np.array([15, 20, 25, 30, 45])
 BAND_HI = np.array([20, 25, 30, 45, 65])
+#: Age band of an age in months (ages of 65 and over fall in the last band).
+BAND_OF_MONTH = np.minimum(np.searchsorted(AGE_BAND_EDGES, np.arange(100 * 12) // 12, side="right"), 4)
+#: Immigrants' age bands (assumption).
+IMMIGRANT_AGE_CDF = cdf_of([0.08, 0.22, 0.25, 0.35, 0.10])
 
 
 def immigration_per_month(cfg: ModelConfig, t: int) -> float:
@@ -47,12 +51,10 @@ def out_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t:
     mig = cfg.region.migration
     act = people.active.nonzero()[0]
     rates = np.array(mig.out_rate_by_age) / 12.0
-    by_age = np.bincount(people.age_m[act] // 12, minlength=65)
-    band_of_age = np.searchsorted(AGE_BAND_EDGES, np.arange(len(by_age)), side="right")
-    n_band = np.bincount(band_of_age, weights=by_age, minlength=5)[:5]
+    n_band = np.bincount(BAND_OF_MONTH[people.age_m[act]], minlength=5)[:5].astype(float)
     expected = n_band * rates
-    yt_age = people.age_m[(people.edu == 2) & (people.age_m < 30 * 12) & people.active] // 12
-    yt_band = np.bincount(band_of_age[yt_age], minlength=5)[:5]
+    yt_age = people.age_m[((people.edu == 2) & (people.age_m < 30 * 12) & people.active).nonzero()[0]]
+    yt_band = np.bincount(BAND_OF_MONTH[yt_age], minlength=5)[:5]
     expected += yt_band * rates * (mig.tertiary_out_factor_young - 1.0)
     # Thinning: candidates at the highest rate, each kept with its own rate / highest.
     p_max = rates.max() * max(mig.tertiary_out_factor_young, 1.0)
@@ -81,11 +83,11 @@ def in_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t: 
             out[kind] = np.zeros(0, np.int64)
             continue
         if kind == "immigrant":
-            band = rng.choice(5, size=n, p=[0.08, 0.22, 0.25, 0.35, 0.10])  # assumption
+            band = categorical(rng, IMMIGRANT_AGE_CDF, n)
         else:
             band = np.repeat(np.arange(5), counts)
         age_m = rng.integers(BAND_LO[band] * 12, BAND_HI[band] * 12)
-        muni = rng.choice(len(pops), size=n, p=pops / pops.sum())
+        muni = categorical(rng, cdf_of(pops), n)
         u = rng.random(n)
         tert = (1 - mig.in_basic_share) * 0.4
         edu = np.where(u < mig.in_basic_share, 0, np.where(u < 1 - tert, 1, 2))
@@ -93,8 +95,7 @@ def in_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t: 
         foreign = np.ones(n, bool) if kind == "immigrant" else rng.random(n) < fl_share[muni]
         idx = new_people(people, rng, n, muni, age_m, edu.astype(np.int8), foreign, n_fields, cfg)
         if kind == "immigrant":
-            s = rng.choice(4, size=n, p=np.array(mig.immigrant_status_shares) /
-                           sum(mig.immigrant_status_shares))
+            s = categorical(rng, cdf_of(mig.immigrant_status_shares), n)
             status = np.array([Status.EMPLOYED, Status.UNEMPLOYED, Status.STUDENT,
                                Status.OUTSIDE], dtype=np.uint8)[s]
         else:
@@ -103,10 +104,11 @@ def in_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t: 
                               np.where(r < 0.85, Status.EMPLOYED, Status.OUTSIDE)).astype(np.uint8)
             status = np.where(age_m < 20 * 12, Status.STUDENT, status).astype(np.uint8)
         # Movers who come for a job take an open vacancy; without one they arrive unemployed.
-        wants_job = idx[status == Status.EMPLOYED]
+        for_job = (status == Status.EMPLOYED).nonzero()[0]
+        wants_job = idx[for_job]
         firm = take_vacancy(wants_job)
         got = firm >= 0
-        status[np.isin(idx, wants_job[~got])] = Status.UNEMPLOYED
+        status[for_job[~got]] = Status.UNEMPLOYED
         people.enter(idx, status, t)
         people.employer[wants_job[got]] = firm[got]
         out[kind] = idx

@@ -12,7 +12,7 @@ import numpy as np
 
 from agents.people import People
 from model.config import ModelConfig
-from model.rng import bernoulli_indices
+from model.rng import bernoulli_indices, categorical, cdf_of
 from model.statuses import Benefit, Status
 
 AGE_BAND_EDGES = np.array([20, 25, 30, 45])  # bands 15-19, 20-24, 25-29, 30-44, 45-64
@@ -173,7 +173,7 @@ def new_people(people: People, rng: np.random.Generator, n: int, muni: np.ndarra
     people.foreign[idx] = foreign
     people.immigrant[idx] = foreign & (rng.random(n) < pc.immigrant_given_foreign_language)
     shares = np.array([s.job_share for s in cfg.economy.sectors[:n_fields]], float)
-    people.field[idx] = rng.choice(n_fields, size=n, p=shares / shares.sum())  # as the jobs
+    people.field[idx] = categorical(rng, cdf_of(shares), n)  # as the jobs
     people.partial_wa[idx] = rng.random(n) < pc.partial_work_ability_other
     people.fund[idx] = rng.random(n) < cfg.rules.fund_membership
     people.employability[idx] = np.exp(cfg.economy.employability_sd * rng.standard_normal(n))

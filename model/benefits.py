@@ -64,9 +64,14 @@ class BenefitRules:
         """Whether people ``idx`` would get the earnings-related allowance if unemployed now."""
         return people.fund[idx] & (people.work_months28[idx] >= self.work_condition_months(t))
 
-    def assign(self, people: People, t: int) -> None:
-        """Set the benefit of jobseekers who have none yet (new spells)."""
-        idx = (is_benefit_status(people.status) & (people.benefit == Benefit.NONE)).nonzero()[0]
+    def assign(self, people: People, t: int, receiving: np.ndarray | None = None) -> None:
+        """Set the benefit of jobseekers who have none yet (new spells).
+
+        ``receiving`` are the people in a benefit status, if already known.
+        """
+        if receiving is None:
+            receiving = is_benefit_status(people.status).nonzero()[0]
+        idx = receiving[people.benefit[receiving] == Benefit.NONE]
         if len(idx) == 0:
             return
         worked = people.work_months28[idx] >= self.work_condition_months(t)
@@ -80,8 +85,8 @@ class BenefitRules:
     def pay(self, people: People, t: int) -> Payments:
         """Pay this month's benefits and work out the municipal share."""
         cfg = self.cfg
-        self.assign(people, t)
-        idx = (is_benefit_status(people.status) & (people.benefit != Benefit.NONE)).nonzero()[0]
+        idx = is_benefit_status(people.status).nonzero()[0]
+        self.assign(people, t, idx)  # after this everyone in idx has a benefit
         days = cfg.days_per_month
         erb = people.benefit[idx] == Benefit.EARNINGS_RELATED
         euros = days * cfg.basic_daily_allowance * np.where(erb, cfg.earnings_related_multiplier, 1.0)

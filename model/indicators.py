@@ -50,6 +50,13 @@ GROUP_MATRIX = np.array([
     [(c & 8) > 0 for c in range(N_COMBO)],
 ], dtype=float)
 
+
+
+def by_group(counts: np.ndarray) -> np.ndarray:
+    """Sum counts by flag combination (first axis) into the reported groups (``GROUPS``)."""
+    return (GROUP_MATRIX @ counts.reshape(N_COMBO, -1)).reshape((len(GROUPS),) + counts.shape[1:])
+
+
 STOCKS = [
     "working_age", "employed", "self_employed", "subsidised", "unemployed", "temporarily_laid_off",
     "training", "other_service", "students", "outside_labour_force", "long_term_unemployed",
@@ -150,7 +157,7 @@ class Recorder:
     def duration_start(self, t: int, people: People) -> None:
         """Record the unemployed stock by duration bucket at the start of month ``t``."""
         self.current_t = t
-        sp = people.spell[people.status == Status.UNEMPLOYED]
+        sp = people.spell[(people.status == Status.UNEMPLOYED).nonzero()[0]]
         b = np.searchsorted(DURATION_EDGES, sp, side="right")
         self.duration_stock[t] = np.bincount(b, minlength=len(DURATION_LABELS))
 
@@ -225,11 +232,11 @@ class Recorder:
                  + plan.view(u8) * u8(4) + ben * u8(8))
         kb = (code[seekers].astype(np.int32) * self.M + people.muni[seekers]) * 24 + flags
         cb = np.bincount(kb, minlength=n_base * 24).astype(float)
-        ga = np.tensordot(GROUP_MATRIX, counts.sum(axis=3), axes=(1, 0))  # group, muni, status, comp
-        gb = np.tensordot(GROUP_MATRIX, cb.reshape(N_COMBO, self.M, 24), axes=(1, 0))
+        ga = by_group(counts.sum(axis=3))  # group, muni, status, comp
+        gb = by_group(cb.reshape(N_COMBO, self.M, 24))
         gb = gb.reshape(len(GROUPS), self.M, 3, 2, 2, 2)  # ben, plan, temp, risk
-        ge = np.tensordot(GROUP_MATRIX, counts[:, :, :N_STATUS].sum(axis=(2, 4)),
-                          axes=(1, 0))  # group, muni, edu (free slots are the last status)
+        # group, muni, education of the working-age population (free slots are the last status)
+        ge = by_group(counts[:, :, :N_STATUS].sum(axis=(2, 4)))
         by_s = ga.sum(axis=3)
         S = self.stocks[t]
         col = self._st
@@ -256,7 +263,7 @@ class Recorder:
         S[..., col["tertiary"]] = ge[..., 2]
 
         ev = self._month_events.reshape(N_COMBO, self.M, len(EVENTS))
-        self.events[t] = np.tensordot(GROUP_MATRIX, ev, axes=(1, 0))
+        self.events[t] = by_group(ev)
         self.events[t, 0] += self._month_unattributed
         self._month_events[:] = 0.0
         self._month_unattributed[:] = 0.0

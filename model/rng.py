@@ -51,3 +51,18 @@ def bernoulli_indices(rng: np.random.Generator, idx: np.ndarray, p: float | np.n
         pick.sort()
         return idx[pick]
     return idx[rng.random(n) < p]
+
+
+def cdf_of(weights: np.ndarray | list[float]) -> np.ndarray:
+    """Cumulative probabilities of (unnormalised) category weights, ending at exactly 1."""
+    cdf = np.cumsum(np.asarray(weights, dtype=float))
+    return cdf / cdf[-1]
+
+
+def categorical(rng: np.random.Generator, cdf: np.ndarray, size: int) -> np.ndarray:
+    """``size`` category indices drawn with cumulative probabilities ``cdf`` (see :func:`cdf_of`).
+
+    The same draws as ``rng.choice(len(cdf), size, p=...)`` (one uniform each, inverse CDF),
+    without ``choice``'s per-call validation, which dominates for the small draws of a month.
+    """
+    return cdf.searchsorted(rng.random(size), side="right")

@@ -72,7 +72,8 @@ class ConversionTraining(Intervention):
         vac = m.firms.vacancies
         n_sec = len(m.sector_names)
         open_v = np.bincount(m.firms.sector[vac.firm], minlength=n_sec).astype(float)
-        seekers = np.bincount(people.field[people.status == Status.UNEMPLOYED], minlength=n_sec)
+        seekers = np.bincount(people.field[(people.status == Status.UNEMPLOYED).nonzero()[0]],
+                              minlength=n_sec)
         shortage = (open_v + 0.5) / (seekers + 1.0)
         # Places in use stay with their trainees; the free places go where the shortage is.
         total = p.capacity * p.duration_months * m.scale

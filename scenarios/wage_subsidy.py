@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.params import param
+from model.rng import categorical, cdf_of
 from model.statuses import EMPLOYER_TYPE_NAMES, Status
 from scenarios.base import Intervention, InterventionParams
 
@@ -94,8 +95,7 @@ class WageSubsidy(Intervention):
         who = np.unique(who)
         if len(who) == 0:
             return who
-        w = np.asarray(p.employer_weights, float)
-        etype = rng.choice(3, size=len(who), p=w / w.sum())
+        etype = categorical(rng, cdf_of(p.employer_weights), len(who))
         firm = np.full(len(who), -1, np.int64)
         if self._pools is None:
             self._pools = [(firms.etype == e).nonzero()[0] for e in range(3)]

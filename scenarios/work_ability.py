@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from model.params import param
+from model.rng import categorical, cdf_of
 from model.statuses import Status
 from scenarios.base import Eligibility, Intervention, InterventionParams
 
@@ -64,8 +63,7 @@ class WorkAbilityTeam(Intervention):
         found = assessed[rng.random(len(assessed)) < p.detection]
         people.partial_wa[found] = True
         people.plan_date[assessed] = t
-        w = np.asarray(p.routes, float)
-        route = rng.choice(5, size=len(assessed), p=w / w.sum())
+        route = categorical(rng, cdf_of(p.routes), len(assessed))
         m.start_other_service(assessed[route == 0], t, p.rehabilitation_months,
                               p.rehabilitation_gain, rng, self.kind_id)
         people.partial_wa[assessed[route == 1]] = True
