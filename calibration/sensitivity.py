@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
@@ -100,7 +101,6 @@ def _outputs_of(model, outputs: list[str], effects_ref: dict | None, targets_df)
     from calibration.targets import distance, simulated
 
     vals = []
-    df = None
     for o in outputs:
         if o == "distance":
             vals.append(distance(simulated(model, targets_df), targets_df))
@@ -108,12 +108,7 @@ def _outputs_of(model, outputs: list[str], effects_ref: dict | None, targets_df)
             vals.append(effects_ref[o])
         else:
             ind, month = o.split("@")
-            if df is None:
-                df = model.indicator_frame(from_start=False)
-                df = df[(df.municipality == "region") & (df.group == "all")]
-                df = df.assign(month=df.month.astype(str), indicator=df.indicator.astype(str))
-            v = df[(df.indicator == ind) & (df.month == month)].value
-            vals.append(float(v.iloc[0]) if len(v) else np.nan)
+            vals.append(model.value(ind, month))
     return vals
 
 
@@ -122,10 +117,17 @@ def _window_mean(model, indicator: str) -> float:
     return float(s["2021-03":"2024-12"].mean())
 
 
+@lru_cache(maxsize=32)
+def _scenario_config(scenario: str, scale: float, end: str):
+    """A scenario's composed configuration (composing takes a while; a worker does it once)."""
+    from model.hydra_config import compose_config
+
+    return compose_config([f"scenario={scenario}", f"scale={scale}", f"end={end}"])
+
+
 def evaluate_row(base, names: list[str], row: np.ndarray, outputs: list[str], seed: int,
                  reference: str, targets_df) -> list[float]:
     """Run the model at one parameter point with one seed; returns the outputs."""
-    from model.hydra_config import compose_config
     from model.region_model import RegionModel
 
     values = dict(zip(names, row, strict=True))
@@ -138,8 +140,7 @@ def evaluate_row(base, names: list[str], row: np.ndarray, outputs: list[str], se
         ref_model = RegionModel(cfg).run()
         for o in eff_outputs:
             _, scen, ind = o.split(":")
-            sc_cfg = compose_config([f"scenario={scen}", f"scale={cfg.scale}", f"end={cfg.end}"])
-            sc_cfg = replace(apply(sc_cfg, values), seed=seed)
+            sc_cfg = replace(apply(_scenario_config(scen, cfg.scale, cfg.end), values), seed=seed)
             m = RegionModel(sc_cfg).run()
             effects[o] = _window_mean(m, ind) - _window_mean(ref_model, ind)
         model = ref_model

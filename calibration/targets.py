@@ -88,18 +88,22 @@ def targets(first: str = "2018-01", last: str = "2022-12") -> pd.DataFrame:
 
 def simulated(model, tg: pd.DataFrame) -> np.ndarray:
     """The model's value for every target row (NaN where the run does not cover it)."""
-    df = model.indicator_frame(from_start=False)
-    df = df.assign(month=df.month.astype(str), indicator=df.indicator.astype(str),
-                   municipality=df.municipality.astype(str), group=df.group.astype(str))
-    # jobseekers of the target group: the experiment's clients are target-group jobseekers
-    key = df.set_index(["indicator", "municipality", "group", "month"])["value"]
+    from model.calendar import parse_month
+    from model.statuses import GROUPS
+
+    rec = model.recorder
+    values = rec.array(0, model.t - 1)  # month, group, municipality (+ region), indicator
+    munis = rec.munis + ["region"]
+    names = {n: k for k, n in enumerate(rec.indicator_names)}
     out = np.full(len(tg), np.nan)
-    profile = model.recorder.duration_profile(0, min(23, model.t - 1))["exit_to_work"]
+    profile = rec.duration_profile(0, min(23, model.t - 1))["exit_to_work"]
     for i, r in enumerate(tg.itertuples()):
         if r.pattern == "duration":
             out[i] = profile[r.indicator.split("[")[1].rstrip("]")]
             continue
-        out[i] = key.get((r.indicator, r.municipality, r.group, r.month), np.nan)
+        t = parse_month(r.month)
+        if 0 <= t < model.t:
+            out[i] = values[t, GROUPS.index(r.group), munis.index(r.municipality), names[r.indicator]]
     return out
 
 

@@ -270,34 +270,87 @@ class Recorder:
         self.stock_by_status[t] = ga[0].sum(axis=2).T.round().astype(np.int64)
 
     # -------------------------------------------------------------- output
+    @property
+    def indicator_names(self) -> list[str]:
+        """Indicators of :meth:`array`, in its last axis: counts, then derived rates and sums."""
+        if not hasattr(self, "_names"):
+            self._names = STOCKS + EVENTS + _derive(np.zeros((1, len(STOCKS) + len(EVENTS))),
+                                                    STOCKS + EVENTS)[1]
+        return self._names
+
+    @property
+    def region_names(self) -> list[str]:
+        """Region-level indicators (municipality "region", group "all" only)."""
+        return REGION + ["clients_per_advisor"] + [f"cost_{n}" for n in self.cost_names]
+
+    def array(self, start: int = 0, end: int | None = None) -> np.ndarray:
+        """Indicators in real people as (month, group, municipality, indicator).
+
+        Municipalities in ``munis`` order with the region total last; indicators in
+        :attr:`indicator_names` order. Rates are derived after summing, so the region's are right.
+        """
+        end = self.T - 1 if end is None else end
+        sl = slice(start, end + 1)
+        counts = np.concatenate([self.stocks[sl], self.events[sl]], axis=-1) * (1.0 / self.scale)
+        counts = np.concatenate([counts, counts.sum(axis=2, keepdims=True)], axis=2)
+        derived, _ = _derive(counts, STOCKS + EVENTS)
+        return np.concatenate([counts, derived], axis=-1)
+
+    def region_array(self, start: int = 0, end: int | None = None) -> np.ndarray:
+        """Region-level indicators (real people) as (month, indicator), :attr:`region_names` order."""
+        end = self.T - 1 if end is None else end
+        sl = slice(start, end + 1)
+        reg = self.region[sl].copy()
+        reg[:, [self._rg["advisors"], self._rg["clients"], self._rg["vacancies_public"],
+                self._rg["vacancies_hidden"], self._rg["applications"]]] *= 1.0 / self.scale
+        cpa = reg[:, self._rg["clients"]] / np.maximum(reg[:, self._rg["advisors"]], 1e-9)
+        return np.column_stack([reg, cpa, self.costs[sl]])
+
+    def values(self, indicator: str, municipality: str = "region", group: str = "all",
+               start: int = 0, end: int | None = None) -> np.ndarray:
+        """One indicator by month, straight from the arrays (no table is built).
+
+        Raises:
+            KeyError: An unknown indicator, municipality or group (region-level indicators exist
+                for municipality "region" and group "all" only).
+        """
+        end = self.T - 1 if end is None else end
+        if indicator in self.region_names:
+            if (municipality, group) != ("region", "all"):
+                raise KeyError(f"{indicator!r} is recorded for the region and group 'all' only")
+            return self.region_array(start, end)[:, self.region_names.index(indicator)]
+        if indicator not in self.indicator_names:
+            raise KeyError(f"no indicator {indicator!r}")
+        munis = self.munis + ["region"]
+        if municipality not in munis or group not in GROUPS:
+            raise KeyError(f"no indicator {indicator!r} for {municipality!r} / {group!r}")
+        sl = slice(start, end + 1)
+        g, m = GROUPS.index(group), munis.index(municipality)
+        stocks, events = self.stocks[sl, g], self.events[sl, g]
+        counts = np.concatenate([stocks, events], axis=-1) * (1.0 / self.scale)
+        counts = counts.sum(axis=1) if m == self.M else counts[:, m]
+        k = self.indicator_names.index(indicator)
+        if k < counts.shape[-1]:
+            return counts[:, k]
+        derived, _ = _derive(counts, STOCKS + EVENTS)
+        return derived[:, k - counts.shape[-1]]
+
     def to_frame(self, start: int = 0, end: int | None = None) -> pd.DataFrame:
         """The tidy indicator table in real people.
 
         One row per month × municipality × group × indicator, with the region total as
-        municipality ``"region"`` and the derived rates.
+        municipality ``"region"`` and the derived rates (see :meth:`array`).
         """
         end = self.T - 1 if end is None else end
-        sl = slice(start, end + 1)
-        per = 1.0 / self.scale
-        counts = np.concatenate([self.stocks[sl], self.events[sl]], axis=-1) * per
-        region_total = counts.sum(axis=2, keepdims=True)
-        counts = np.concatenate([counts, region_total], axis=2)  # month, group, muni+1, k
-        names = STOCKS + EVENTS
-        derived, dnames = _derive(counts, names)
-        values = np.concatenate([counts, derived], axis=-1)
-        names = names + dnames
+        values = self.array(start, end)
+        names = self.indicator_names
         months = [month_label(t) for t in range(start, end + 1)]
         munis = self.munis + ["region"]
         idx = pd.MultiIndex.from_product([months, GROUPS, munis, names],
                                          names=["month", "group", "municipality", "indicator"])
         df = pd.DataFrame({"value": values.reshape(-1)}, index=idx).reset_index()
-        reg = self.region[sl].copy()
-        reg[:, [self._rg["advisors"], self._rg["clients"], self._rg["vacancies_public"],
-                self._rg["vacancies_hidden"], self._rg["applications"]]] *= per
-        reg_names = REGION + ["clients_per_advisor"] + [f"cost_{n}" for n in self.cost_names]
-        cpa = reg[:, self._rg["clients"]] / np.maximum(reg[:, self._rg["advisors"]], 1e-9)
-        reg = np.column_stack([reg, cpa, self.costs[sl]])
-        ridx = pd.MultiIndex.from_product([months, ["all"], ["region"], reg_names],
+        reg = self.region_array(start, end)
+        ridx = pd.MultiIndex.from_product([months, ["all"], ["region"], self.region_names],
                                           names=["month", "group", "municipality", "indicator"])
         rdf = pd.DataFrame({"value": reg.reshape(-1)}, index=ridx).reset_index()
         out = pd.concat([df, rdf], ignore_index=True)

@@ -501,13 +501,20 @@ class RegionModel(mesa.Model):
         return self.recorder.to_frame(first, last)
 
     def series(self, indicator: str, municipality: str = "region", group: str = "all") -> pd.Series:
-        """One indicator as a monthly series."""
-        df = self.indicator_frame(from_start=False)
-        sel = df[(df.indicator == indicator) & (df.municipality == municipality)
-                 & (df.group == group)]
-        if sel.empty:
-            raise KeyError(f"no indicator {indicator!r} for {municipality!r} / {group!r}")
-        return sel.set_index("month")["value"].astype(float).rename(indicator)
+        """One indicator as a monthly series (all simulated months), read from the recorder."""
+        if self.t == 0:
+            raise RuntimeError("no month has been simulated yet")
+        values = self.recorder.values(indicator, municipality, group, 0, self.t - 1)
+        months = pd.Index([month_label(t) for t in range(self.t)], name="month")
+        return pd.Series(values, index=months, name=indicator, dtype=float)
+
+    def value(self, indicator: str, month: str, municipality: str = "region",
+              group: str = "all") -> float:
+        """One indicator in one simulated month (``YYYY-MM``); NaN if that month was not run."""
+        t = parse_month(month)
+        if not 0 <= t < self.t:
+            return float("nan")
+        return float(self.recorder.values(indicator, municipality, group, t, t)[0])
 
     def population_frame(self) -> pd.DataFrame:
         """Everyone in the model now, one row per person, with readable municipality and field."""

@@ -109,10 +109,14 @@ def test_targets_cover_every_pattern_with_sources():
 
 def test_calibration_recovers_a_known_parameter_from_simulated_data(tmp_path):
     """Data simulated by the model (mean of 3 seeds) at demand_elasticity = 1.6; calibrate it
-    from [0.8, 2.4] with two other seeds."""
+    from [0.8, 2.4] with two other seeds.
+
+    Scale 0.2: at 0.05 the seed-to-seed noise of the small municipalities' rates is larger than
+    the parameter's effect on 2018-2020, and the distance surface has no usable minimum.
+    """
     from dataclasses import replace
 
-    base = compose_config(["scale=0.05", "end=2020-12"])
+    base = compose_config(["scale=0.2", "end=2020-12"])
     truth = apply(base, {"economy.demand_elasticity": 1.6})
     tg = targets(last="2020-12")
     tg = tg[tg.pattern.isin(["lahti_rate", "municipal_rates", "lahti_counts"])].copy()
