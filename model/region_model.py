@@ -143,6 +143,7 @@ class RegionModel(mesa.Model):
             minlength=(Status.EMPTY + 1) * len(self.muni_names)).reshape(Status.EMPTY + 1, -1)
         self.people.take_transitions()  # the initial state is the starting stock, not a flow
         self._referred: list[np.ndarray] = []
+        self._live: list[Intervention] = list(self.interventions)
         self.trial = trial
         self.running = True
 
@@ -204,6 +205,8 @@ class RegionModel(mesa.Model):
         cap = self.people.capacity
         self.dropout_factor = np.ones(cap, np.float32)
         self.outmigration_factor = np.ones(cap, np.float32)
+        # Interventions that are switched off and never took anyone in have nothing to do.
+        self._live = [iv for iv in self.interventions if iv.p.enabled or iv.participants_started]
         if self.trial is not None:
             self.trial.month_start(self, t)
         self._hooks("month_start", t)
@@ -220,7 +223,7 @@ class RegionModel(mesa.Model):
             self.running = False
 
     def _hooks(self, phase: str, t: int, *args: Any) -> None:
-        for iv in self.interventions:
+        for iv in self._live:
             getattr(iv, phase)(t, *args)
 
     def run(self) -> RegionModel:
@@ -334,7 +337,7 @@ class RegionModel(mesa.Model):
         # the rest within its capacity; then the interventions act.
         p.effort *= np.float32(svc.effort_decay)  # zero for everyone but jobseekers
         self._referred = []
-        for iv in self.interventions:
+        for iv in self._live:
             if hasattr(iv, "assign_clients"):
                 iv.assign_clients(t)
         seekers = (is_jobseeker(p.status) & (p.provider == 0)).nonzero()[0]
