@@ -46,7 +46,7 @@ FIELDS: dict[str, tuple[Any, Any]] = {
     "erb_days_left": (np.float32, 0.0),
     "lms_days": (np.float32, 0.0),  # paid days of labour-market subsidy (2015 financing rule)
     "ub_days": (np.float32, 0.0),  # paid days of any benefit in the benefit period (TE24 rule)
-    "employer": (np.int32, -1),  # firm index (also the recall firm of the temporarily laid off)
+    "employer": (np.int64, -1),  # firm index (also the recall firm of the temporarily laid off)
     "temp_laid": (np.bool_, False),  # temporarily laid off (counted unemployed)
     "coach": (np.int16, -1),
     "last_meeting": (np.int16, -999),  # month index of the last meeting with a coach

@@ -91,11 +91,6 @@ DURATION_EDGES = np.array([1, 3, 6, 12, 18, 24])
 DURATION_LABELS = ["<1", "1-3", "3-6", "6-12", "12-18", "18-24", ">24"]
 
 
-def seeker_group_code(people: People, idx: np.ndarray) -> np.ndarray:
-    """Group flags of jobseekers ``idx`` (their benefit says whether they get earnings-related)."""
-    return people.group_code(idx).astype(np.int64)
-
-
 class Recorder:
     """Monthly indicator arrays for one run."""
 
@@ -119,6 +114,7 @@ class Recorder:
         self._st = {k: i for i, k in enumerate(STOCKS)}
         self._rg = {k: i for i, k in enumerate(REGION)}
         self._month_events = np.zeros((N_COMBO * self.M, len(EVENTS)))
+        self._pending: list[tuple[int, np.ndarray, np.ndarray, np.ndarray | None]] = []
         self._month_unattributed = np.zeros((self.M, len(EVENTS)))
         #: Cost of each intervention by month (real euros), for the region only.
         self.cost_names = list(cost_names or [])
@@ -128,17 +124,33 @@ class Recorder:
     # -------------------------------------------------------------- events
     def tally(self, name: str, code: np.ndarray, muni: np.ndarray,
               weights: np.ndarray | None = None) -> None:
-        """Add events (or euros with ``weights``) of people with group ``code`` in ``muni``."""
-        if len(code) == 0:
-            return
-        key = code * self.M + muni
-        self._month_events[:, self._ev[name]] += np.bincount(key, weights=weights,
-                                                             minlength=N_COMBO * self.M)
+        """Add events (or euros with ``weights``) of people with group ``code`` in ``muni``.
+
+        Events are kept as they come and counted once, at the month's close (:meth:`close`).
+        """
+        if len(code):
+            self._pending.append((self._ev[name], code, muni, weights))
 
     def tally_people(self, name: str, people: People, idx: np.ndarray,
                      weights: np.ndarray | None = None) -> None:
         """Tally events of jobseekers ``idx``."""
-        self.tally(name, seeker_group_code(people, idx), people.muni[idx].astype(np.int64), weights)
+        if len(idx):
+            self._pending.append((self._ev[name], people.group_code(idx), people.muni[idx], weights))
+
+    def _count_pending(self) -> None:
+        """Count the month's tallied events into ``_month_events`` (one ``bincount``)."""
+        if not self._pending:
+            return
+        ev, code, muni, weights = zip(*self._pending, strict=True)
+        self._pending = []
+        sizes = [len(c) for c in code]
+        n_ev = len(EVENTS)
+        key = (np.concatenate(code).astype(np.int64) * self.M + np.concatenate(muni)) * n_ev
+        key += np.repeat(np.asarray(ev, np.int64), sizes)
+        w = np.concatenate([np.ones(n) if wt is None else np.asarray(wt, float)
+                            for n, wt in zip(sizes, weights, strict=True)])
+        self._month_events += np.bincount(key, weights=w, minlength=N_COMBO * self.M * n_ev
+                                          ).reshape(N_COMBO * self.M, n_ev)
 
     def add_cost(self, name: str, euros: float) -> None:
         """Add real euros to intervention ``name``'s cost this month."""
@@ -262,6 +274,7 @@ class Recorder:
         S[..., col["upper_secondary_or_more"]] = ge[..., 1] + ge[..., 2]
         S[..., col["tertiary"]] = ge[..., 2]
 
+        self._count_pending()
         ev = self._month_events.reshape(N_COMBO, self.M, len(EVENTS))
         self.events[t] = by_group(ev)
         self.events[t, 0] += self._month_unattributed
