@@ -79,10 +79,13 @@ REGION = [
     "clients", "vacancies_public", "vacancies_hidden",
     "applications", "demand_index",
 ]
-#: Destination classes of ended unemployment spells, by new status.
+#: Destination classes of ended unemployment spells, by new status. As in the employment service
+#: statistics (TEM, Työnvälitystilasto), "to work" is the open labour market (placed, found work,
+#: recalled from a temporary layoff); a wage-subsidised job is a service ("työllistetyt" among the
+#: active measures).
 DESTINATION = np.full(N_STATUS + 1, -1, dtype=np.int64)
-DESTINATION[[Status.EMPLOYED, Status.SELF_EMPLOYED, Status.SUBSIDISED]] = 0
-DESTINATION[[Status.TRAINING, Status.OTHER_SERVICE]] = 1
+DESTINATION[[Status.EMPLOYED, Status.SELF_EMPLOYED]] = 0
+DESTINATION[[Status.SUBSIDISED, Status.TRAINING, Status.OTHER_SERVICE]] = 1
 DESTINATION[Status.STUDENT] = 2
 DESTINATION[Status.OUTSIDE] = 3
 DESTINATION[Status.EMPTY] = 4  # left the model: out-migration, death, or reaching 65
