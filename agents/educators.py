@@ -118,7 +118,7 @@ class Programmes:
         idx = idx[perm]
         chosen = np.full(len(idx), -1, dtype=np.int64)
         levels = np.full(len(idx), -1, np.int8) if level is None else np.asarray(level)[perm]
-        for lev in np.unique(levels):
+        for lev in ((-1,) if level is None else np.unique(levels)):
             who = (levels == lev).nonzero()[0]
             room = free if lev < 0 else free * (self.level == lev)
             if room.sum() == 0:

@@ -161,7 +161,7 @@ class People:
         """
         if len(idx) == 0:
             return
-        if np.ndim(new) != 0:
+        if isinstance(new, (np.ndarray, list, tuple)):
             self._move_many(idx, np.asarray(new, dtype=np.uint8), t)
             return
         new = int(new)

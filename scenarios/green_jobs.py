@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from model.params import param
+from model.rng import pick_uniform
 from scenarios.base import Intervention, InterventionParams
 
 
@@ -56,7 +57,7 @@ class GreenJobs(Intervention):
             self.jobs_firm, self.jobs_end = self.jobs_firm[~ending], self.jobs_end[~ending]
         if self.active(t) and len(self.pool):
             n = self.capacity_now()
-            firm = self.rng.choice(self.pool, size=max(n, 0))
+            firm = pick_uniform(self.rng, self.pool, max(n, 0))
             np.add.at(firms.base, firm, 1.0)
             self.jobs_firm = np.concatenate([self.jobs_firm, firm])
             self.jobs_end = np.concatenate([self.jobs_end,

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from model.params import param
+from model.rng import pick_uniform
 from model.statuses import Status
 from scenarios.base import Eligibility, Intervention, InterventionParams
 
@@ -144,7 +145,7 @@ class Apprenticeship(Intervention):
             pool = (firms.sector == s).nonzero()[0]
             sel = (people.field[agree] == s).nonzero()[0]
             if len(pool):
-                firm[sel] = self.rng.choice(pool, size=len(sel))
+                firm[sel] = pick_uniform(self.rng, pool, len(sel))
         agree, firm = agree[firm >= 0], firm[firm >= 0]
         people.move(agree, Status.EMPLOYED, t)
         people.employer[agree] = firm

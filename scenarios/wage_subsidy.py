@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.params import param
-from model.rng import categorical, cdf_of
+from model.rng import categorical, cdf_of, pick_uniform
 from model.statuses import EMPLOYER_TYPE_NAMES, Status
 from scenarios.base import Intervention, InterventionParams
 
@@ -103,7 +103,7 @@ class WageSubsidy(Intervention):
             pool = self._pools[e]
             sel = (etype == e).nonzero()[0]
             if len(pool) and len(sel):
-                firm[sel] = rng.choice(pool, size=len(sel))
+                firm[sel] = pick_uniform(rng, pool, len(sel))
         rate = np.where(people.partial_wa[who], p.rate_partial_work_ability, p.rate)
         agree = (firm >= 0) & (rng.random(len(who)) < self.take_up(rate))
         who, firm, etype = who[agree], firm[agree], etype[agree]
@@ -114,7 +114,7 @@ class WageSubsidy(Intervention):
             m.recorder.tally_people(f"subsidy_starts_{name}", people, who[etype == e])
         people.move(who, Status.SUBSIDISED, t)
         people.employer[who] = firm
-        months = rng.choice(np.asarray(p.months), size=len(who))
+        months = pick_uniform(rng, p.months, len(who))
         people.service_end[who] = (t + months).astype(np.int16)
         self.participants_started += len(who)
         return who
