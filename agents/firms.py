@@ -161,7 +161,9 @@ class Firms:
         if np.any(shrinking):
             employed = (people.status == Status.EMPLOYED).nonzero()[0]
             at_risk = employed[shrinking[people.employer[employed]]]
-            laid = bernoulli_indices(rng, at_risk, p_lay[people.employer[at_risk]])
+            # who goes depends on the same relative risk as quits (the municipality's included)
+            p_person = p_lay[people.employer[at_risk]] * self.separation_risk.factor(people, at_risk)
+            laid = bernoulli_indices(rng, at_risk, np.minimum(p_person, 1.0))
         temp = rng.random(len(laid)) < cfg.temporary_layoff_share
         recall_firm = people.employer[laid[temp]]
         emp -= np.bincount(people.employer[laid], minlength=len(self))

@@ -50,8 +50,9 @@ class TrialConfig:
 
 
 CALIBRATED = ["economy.quit_rate", "economy.hire_scale", "economy.duration_penalty",
-              "economy.employability_sd", "economy.demand_elasticity", "economy.vacancy_speed",
-              "economy.discouragement", "region.population.unemployed_to_outside_rate"]
+              "economy.duration_penalty_months", "economy.employability_sd",
+              "economy.demand_elasticity", "economy.vacancy_speed", "economy.discouragement",
+              "region.population.unemployed_to_outside_rate"]
 
 
 @dataclass
@@ -87,13 +88,13 @@ class CalibrateConfig:
     parameters: list[str] = field(default_factory=lambda: list(CALIBRATED))
     bounds: dict[str, list[float]] = field(default_factory=dict)
     spread: float = 0.5
-    design: int = 64
-    seeds: int = 2
-    local_iterations: int = 40
+    design: int = 128
+    seeds: int = 3
+    local_iterations: int = 60
     accept: float = 0.1
     chunk_size: int = 8
     workers: int = 0
-    scale: float = 0.1
+    scale: float = 0.3  # at 0.1 the small municipalities' seed noise swamps the parameters' effects
     end: str = "2022-12"
     install: bool = False  # copy the result to conf/calibration/ (the new defaults)
     screen: int = 0  # > 0: Morris-screen these parameters first and calibrate the top `screen`

@@ -137,6 +137,12 @@ class RegionModel(mesa.Model):
 
         self.recorder = Recorder(self.n_months, self.muni_names, cfg.scale, svc.plan_valid_months,
                                  cost_names=[iv.name for iv in self.interventions])
+        # Entries from outside the labour force scale with the municipality's unemployment odds
+        # (relative to the outside population's average, so the region's total is unchanged).
+        ur = np.array([m.unemployment_rate for m in reg.municipalities])
+        odds = (ur / (1.0 - ur)) ** reg.population.entry_local_elasticity
+        outside0 = self.people.muni[(self.people.status == Status.OUTSIDE).nonzero()[0]]
+        self.entry_factor = odds / max(float(odds[outside0].mean()), 1e-12)
         self.people.refresh_history_counts()
         self.recorder.initial_by_status = np.bincount(
             self.people.status.astype(np.int32) * len(self.muni_names) + self.people.muni,
@@ -260,7 +266,8 @@ class RegionModel(mesa.Model):
         p.move(bernoulli_indices(rng, un, p_out), Status.OUTSIDE, t)
         outside = ((p.status == Status.OUTSIDE) & (p.age_m < 63 * 12)).nonzero()[0]
         returning = p.prev_status[outside] <= Status.OTHER_SERVICE  # left work, unemployment or a service
-        rate = np.where(returning, pc.outside_reentry_rate, pc.outside_entry_rate)
+        rate = (np.where(returning, pc.outside_reentry_rate, pc.outside_entry_rate)
+                * self.entry_factor[p.muni[outside]])
         p.move(bernoulli_indices(rng, outside, rate), Status.UNEMPLOYED, t)
         emp = (p.status == Status.EMPLOYED).nonzero()[0]
         p.move(bernoulli_indices(rng, emp, pc.employed_to_outside_rate), Status.OUTSIDE, t)
