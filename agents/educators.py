@@ -153,10 +153,14 @@ class Programmes:
         got, prog = self.place(rng, people, idx, kind, level)
         self._start(rng, people, got, prog, t, rng.uniform(0.0, 1.0, len(got)))
 
-    def finishing(self, people: People, status: Status, t: int) -> np.ndarray:
-        """People in ``status`` whose programme ends this month."""
-        return ((people.status == status) & (people.service_end >= 0)
-                              & (people.service_end <= t)).nonzero()[0]
+    def finishing(self, people: People, status: Status, t: int,
+                  among: np.ndarray | None = None) -> np.ndarray:
+        """People in ``status`` whose programme ends this month (only ``among`` them, if given)."""
+        if among is None:
+            return ((people.status == status) & (people.service_end >= 0)
+                    & (people.service_end <= t)).nonzero()[0]
+        end = people.service_end[among]
+        return among[(people.status[among] == status) & (end >= 0) & (end <= t)]
 
     def complete(self, rng: np.random.Generator, people: People, idx: np.ndarray,
                  svc: ServicesConfig | None) -> np.ndarray:

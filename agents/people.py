@@ -229,14 +229,16 @@ class People:
         worked = is_employment(st)
         if not subsidised_work_accrues:
             worked = worked & (st != Status.SUBSIDISED)
-        # Running counts: add this month, drop the month that leaves the window.
+        # Running counts: add this month, drop the month that leaves the window (in place).
         self.unemp_months16 += is_un.view(np.uint8)
         self.unemp_months16 -= (self.unemp_hist >> np.uint16(15)).astype(np.uint8)
         self.work_months28 += worked.view(np.uint8)
         self.work_months28 -= ((self.work_hist >> np.uint32(27)) & np.uint32(1)).astype(np.uint8)
-        self.unemp_hist = (self.unemp_hist << np.uint16(1)) | is_un.astype(np.uint16)
-        self.work_hist = (((self.work_hist << np.uint32(1)) & np.uint32((1 << 28) - 1)) |
-                          worked.astype(np.uint32))
+        self.unemp_hist <<= np.uint16(1)
+        self.unemp_hist |= is_un
+        self.work_hist <<= np.uint32(1)
+        self.work_hist &= np.uint32((1 << 28) - 1)
+        self.work_hist |= worked
         self.spell += act.view(np.int8)
 
     def refresh_history_counts(self) -> None:

@@ -22,7 +22,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
-from model.hydra_config import CONF_DIR, register_configs
+from model.hydra_config import CONF_DIR, normalise_overrides, register_configs
 from model.params import ConfigError
 
 COMMANDS = {
@@ -180,6 +180,7 @@ def main() -> None:
               file=sys.stderr)
         raise SystemExit(2)
     sys.argv[0] = f"kohtaanto {command}"
+    sys.argv[1:] = normalise_overrides(sys.argv[1:])
     if command == "run":
         run_app()
     elif command == "compare":

@@ -124,6 +124,19 @@ def register_configs() -> None:
     ConfigStore.instance().store(name=SCHEMA, node=RunConfig)
 
 
+#: Settings that map parameter paths to values; their keys are new to the (empty) default dict.
+DICT_SETTINGS = ("sensitivity.bounds", "calibrate.bounds")
+
+
+def normalise_overrides(overrides: list[str]) -> list[str]:
+    """Let ``calibrate.bounds={economy.quit_rate:[0.004,0.012]}`` work as written.
+
+    Hydra refuses new keys in a structured config's dict (even an empty one) unless the override
+    is forced with ``++``; these settings exist to take new keys, so they are forced here.
+    """
+    return [f"++{o}" if o.split("=", 1)[0] in DICT_SETTINGS else o for o in overrides]
+
+
 def compose_raw(overrides: list[str] | None = None):
     """Return the composed Hydra ``DictConfig`` for ``conf/config.yaml`` with overrides applied."""
     from hydra import compose, initialize_config_dir
@@ -134,9 +147,9 @@ def compose_raw(overrides: list[str] | None = None):
     register_configs()
     try:
         if GlobalHydra.instance().is_initialized():  # inside a Hydra app: same search path
-            return compose(config_name="config", overrides=list(overrides or []))
+            return compose(config_name="config", overrides=normalise_overrides(list(overrides or [])))
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-            return compose(config_name="config", overrides=list(overrides or []))
+            return compose(config_name="config", overrides=normalise_overrides(list(overrides or [])))
     except (HydraException, OmegaConfBaseException) as exc:
         parts, e = [], exc
         while e is not None and len(parts) < 4:

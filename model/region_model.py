@@ -150,6 +150,7 @@ class RegionModel(mesa.Model):
         self.people.take_transitions()  # the initial state is the starting stock, not a flow
         self._referred: list[np.ndarray] = []
         self._live: list[Intervention] = list(self.interventions)
+        self._due = np.zeros(0, np.int64)
         self.trial = trial
         self.running = True
 
@@ -322,8 +323,11 @@ class RegionModel(mesa.Model):
         for e in prog.educators:
             e.graduates = 0
 
+        # Programmes due to end this month (one scan for training and degree studies: nobody gets
+        # an end date this month or earlier during the phase).
+        self._due = ((p.service_end >= 0) & (p.service_end <= t)).nonzero()[0]
         # Labour-market training ends: completers gain skills (and maybe a new field).
-        ending = prog.finishing(p, Status.TRAINING, t)
+        ending = prog.finishing(p, Status.TRAINING, t, self._due)
         prog.complete(erng, p, ending, svc)
         p.move(ending, Status.UNEMPLOYED, t)
         # Other services end with the gain set when they started.
@@ -357,16 +361,19 @@ class RegionModel(mesa.Model):
         self._hooks("services", t)
 
         # Service costs: trainee- and client-months by municipality (advisors: region level).
+        st = p.status
+        in_svc = (((st == Status.TRAINING) | (st == Status.OTHER_SERVICE)) & (p.service_kind == 0)
+                  ).nonzero()[0]
         for status, price in ((Status.TRAINING, svc.training_cost_per_month),
                               (Status.OTHER_SERVICE, svc.other_service_cost_per_month)):
-            who = ((p.status == status) & (p.service_kind == 0)).nonzero()[0]
+            who = in_svc[st[in_svc] == status]
             rec.tally_people("service_cost_eur", p, who, np.full(len(who), price))
         prog.tally(p)
 
     def _education(self, t: int, erng: np.random.Generator) -> None:
         """Degree students graduate (or drop out) and enter the labour market or study on."""
         p, prog, cfg = self.people, self.programmes, self.config
-        ending = prog.finishing(p, Status.STUDENT, t)
+        ending = prog.finishing(p, Status.STUDENT, t, self._due)
         done = prog.complete(erng, p, ending, None)
         p.programme[ending] = -1  # their places are free for the intake below
         prog.count(p)

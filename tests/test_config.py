@@ -69,3 +69,13 @@ def test_python_defaults_are_complete_dataclasses():
     assert dataclasses.is_dataclass(cfg.economy)
     with pytest.raises(ConfigError, match="municipalities is empty"):
         validate(cfg)
+
+
+def test_bounds_settings_take_parameter_paths_as_keys():
+    """`calibrate.bounds={economy.quit_rate:[a,b]}` works as written (Hydra alone needs ++)."""
+    from model.hydra_config import compose_raw
+
+    cfg = compose_raw(["calibrate.bounds={economy.quit_rate:[0.004,0.012]}",
+                       "sensitivity.bounds={economy.hire_scale:[1,2]}"])
+    assert dict(cfg.calibrate.bounds) == {"economy.quit_rate": [0.004, 0.012]}
+    assert dict(cfg.sensitivity.bounds) == {"economy.hire_scale": [1, 2]}
