@@ -76,6 +76,6 @@ def test_bounds_settings_take_parameter_paths_as_keys():
     from model.hydra_config import compose_raw
 
     cfg = compose_raw(["calibrate.bounds={economy.quit_rate:[0.004,0.012]}",
-                       "sensitivity.bounds={economy.hire_scale:[1,2]}"])
+                       "sensitivity.bounds={economy.hire_scale:[1.0,2.0]}"])
     assert dict(cfg.calibrate.bounds) == {"economy.quit_rate": [0.004, 0.012]}
-    assert dict(cfg.sensitivity.bounds) == {"economy.hire_scale": [1, 2]}
+    assert dict(cfg.sensitivity.bounds) == {"economy.hire_scale": [1.0, 2.0]}
