@@ -10,7 +10,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
-from model.hydra_config import CONF_DIR
+from model.hydra_config import CONF_DIR, CalibrateConfig
 from model.params import ConfigError
 
 
@@ -81,6 +81,11 @@ def calibrate_app(cfg: DictConfig) -> None:
     try:
         base = _base(cfg, c.scale, c.end)
         bounds = {k: list(v) for k, v in OmegaConf.to_container(c.bounds).items()}
+        # the default bounds (CalibrateConfig) apply to the parameters that are calibrated
+        defaults = CalibrateConfig().bounds
+        selected = set(p.name for p in select(base, list(c.parameters), float(c.spread)))
+        bounds = {k: v for k, v in bounds.items()
+                  if k in selected or defaults.get(k) != [float(x) for x in v]}
         params = select(base, list(c.parameters), float(c.spread), bounds)
         if int(c.screen) > 0:
             params = screen(params, base, int(c.screen), int(c.screen_trajectories),

