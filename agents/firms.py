@@ -161,9 +161,14 @@ class Firms:
         if np.any(shrinking):
             employed = (people.status == Status.EMPLOYED).nonzero()[0]
             at_risk = employed[shrinking[people.employer[employed]]]
-            # who goes depends on the same relative risk as quits (the municipality's included)
-            p_person = p_lay[people.employer[at_risk]] * self.separation_risk.factor(people, at_risk)
-            laid = bernoulli_indices(rng, at_risk, np.minimum(p_person, 1.0))
+            # Who goes depends on the same relative risk as quits (the municipality's included):
+            # probability min(p_lay × factor, 1), drawn by thinning at the firm's highest.
+            risk = self.separation_risk
+            p_top = np.minimum(p_lay * risk.max_factor, 1.0)
+            cand = bernoulli_indices(rng, at_risk, p_top[people.employer[at_risk]])
+            firm = people.employer[cand]
+            p_person = np.minimum(p_lay[firm] * risk.factor(people, cand), 1.0)
+            laid = cand[rng.random(len(cand)) * p_top[firm] < p_person]
         temp = rng.random(len(laid)) < cfg.temporary_layoff_share
         recall_firm = people.employer[laid[temp]]
         emp -= np.bincount(people.employer[laid], minlength=len(self))
