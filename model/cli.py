@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -205,7 +206,10 @@ def main() -> None:
 
 
 def dashboard_main(argv: list[str]) -> int:
-    """Start the dashboard with ``solara run`` (arguments are passed on, e.g. ``--port 8765``)."""
+    """Start the dashboard with ``solara run`` (arguments are passed on, e.g. ``--port 8765``).
+
+    The process becomes the server (``exec``), so stopping ``kohtaanto dashboard`` stops it.
+    """
     import subprocess
 
     from model.hydra_config import CONF_DIR
@@ -214,6 +218,8 @@ def dashboard_main(argv: list[str]) -> int:
     solara = Path(sys.executable).with_name("solara")
     cmd = [str(solara), "run", str(app), "--production", *argv]
     print("kohtaanto dashboard: " + " ".join(cmd), flush=True)
+    if os.name == "posix":
+        os.execv(cmd[0], cmd)
     return subprocess.call(cmd)
 
 

@@ -69,6 +69,9 @@ def server(tmp_path_factory):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        # stopping the command stops the server (no orphaned solara process)
+        with pytest.raises(OSError):
+            urllib.request.urlopen(url, timeout=2)
 
 
 def _chart(page) -> str:
