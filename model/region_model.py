@@ -381,7 +381,9 @@ class RegionModel(mesa.Model):
         go_on = upper[erng.random(len(upper)) < 0.35]  # assumption: a third continue to tertiary
         cont, cprog = prog.place(erng, p, go_on, DEGREE, np.full(len(go_on), 2, np.int8))
         prog._start(erng, p, cont, cprog, t, 1.0)
-        p.move(np.setdiff1d(ending, cont), Status.UNEMPLOYED, t)
+        staying = np.zeros(p.capacity, bool)
+        staying[cont] = True
+        p.move(ending[~staying[ending]], Status.UNEMPLOYED, t)  # ending is sorted and unique
         # Students without a place (in-movers, 15-year-olds) take one; a year without -> register.
         waiting = ((p.status == Status.STUDENT) & (p.programme < 0)).nonzero()[0]
         lev = np.where(p.edu[waiting] >= 1, 2, 1).astype(np.int8)
