@@ -161,14 +161,7 @@ class Firms:
         if np.any(shrinking):
             employed = (people.status == Status.EMPLOYED).nonzero()[0]
             at_risk = employed[shrinking[people.employer[employed]]]
-            # Who goes depends on the same relative risk as quits (the municipality's included):
-            # probability min(p_lay × factor, 1), drawn by thinning at the firm's highest.
-            risk = self.separation_risk
-            p_top = np.minimum(p_lay * risk.max_factor, 1.0)
-            cand = bernoulli_indices(rng, at_risk, p_top[people.employer[at_risk]])
-            firm = people.employer[cand]
-            p_person = np.minimum(p_lay[firm] * risk.factor(people, cand), 1.0)
-            laid = cand[rng.random(len(cand)) * p_top[firm] < p_person]
+            laid = bernoulli_indices(rng, at_risk, self.layoff_probability(people, at_risk, p_lay))
         temp = rng.random(len(laid)) < cfg.temporary_layoff_share
         recall_firm = people.employer[laid[temp]]
         emp -= np.bincount(people.employer[laid], minlength=len(self))
@@ -180,6 +173,20 @@ class Firms:
         people.temp_laid[expired] = False
         people.employer[expired] = -1
         return {"quits": quits, "layoffs": laid, "temporary_layoffs": laid[temp]}
+
+    def layoff_probability(self, people: People, at_risk: np.ndarray,
+                           p_lay: np.ndarray) -> np.ndarray:
+        """Each at-risk employee's layoff probability.
+
+        A firm sheds ``p_lay`` of its employees (``layoff_speed`` × its excess); who goes depends
+        on the same relative risk as quits (the municipality's included), relative to the firm's
+        own employees, so the firm's expected layoffs stay ``p_lay × E`` (up to clipping at 1).
+        """
+        firm = people.employer[at_risk]
+        f = self.separation_risk.factor(people, at_risk)
+        n_at = np.bincount(firm, minlength=len(self))
+        f_mean = np.bincount(firm, weights=f, minlength=len(self)) / np.maximum(n_at, 1)
+        return np.minimum(p_lay[firm] * f / f_mean[firm], 1.0)
 
     def recalls(self, rng: np.random.Generator, people: People, cfg: EconomyConfig, t: int,
                 emp: np.ndarray) -> np.ndarray:

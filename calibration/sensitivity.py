@@ -21,6 +21,7 @@ base samples (or trajectories).
 from __future__ import annotations
 
 import json
+from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -140,7 +141,8 @@ def evaluate_row(base, names: list[str], row: np.ndarray, outputs: list[str], se
         ref_model = RegionModel(cfg).run()
         for o in eff_outputs:
             _, scen, ind = o.split(":")
-            sc_cfg = replace(apply(_scenario_config(scen, cfg.scale, cfg.end), values), seed=seed)
+            sc_cfg = replace(apply(deepcopy(_scenario_config(scen, cfg.scale, cfg.end)), values),
+                             seed=seed)
             m = RegionModel(sc_cfg).run()
             effects[o] = _window_mean(m, ind) - _window_mean(ref_model, ind)
         model = ref_model

@@ -102,7 +102,8 @@ def simulated(model, tg: pd.DataFrame) -> np.ndarray:
             out[i] = profile[r.indicator.split("[")[1].rstrip("]")]
             continue
         t = parse_month(r.month)
-        if 0 <= t < model.t:
+        known = r.municipality in munis and r.group in GROUPS and r.indicator in names
+        if known and 0 <= t < model.t:
             out[i] = values[t, GROUPS.index(r.group), munis.index(r.municipality), names[r.indicator]]
     return out
 

@@ -245,7 +245,8 @@ class EconomyConfig:
     education_fit: list[float] = param([0.6, 0.9, 1.0], 0.0, 1.0, unit="basic/upper/tertiary",
                                        source="assumption: employers screen on qualifications")
     duration_penalty: float = param(
-        0.12, 0.0, 1.0, unit="log score per month, first 8 months", source=f"{EVID}callbacks fall "
+        0.12, 0.0, 1.0, unit="log score per month, over duration_penalty_months",
+        source=f"{EVID}callbacks fall "
         "mostly during the first 8 months of unemployment")
     duration_penalty_months: int = param(8, 0, 60, unit="months", source=f"{EVID}callback studies")
     language_fit: float = param(0.6, 0.0, 1.0, unit="relative score, foreign-language",

@@ -50,7 +50,7 @@ class TrialConfig:
 
 
 CALIBRATED = ["economy.quit_rate", "economy.hire_scale", "economy.duration_penalty",
-              "economy.duration_penalty_months", "economy.employability_sd",
+              "economy.employability_sd",
               "economy.demand_elasticity", "economy.vacancy_speed", "economy.discouragement",
               "region.population.unemployed_to_outside_rate"]
 
@@ -87,8 +87,9 @@ class CalibrateConfig:
 
     parameters: list[str] = field(default_factory=lambda: list(CALIBRATED))
     # Callbacks fall by roughly 45 % over the first 8 months of unemployment (Kroft, Lange &
-    # Notowidigdo 2013, QJE 128(3)), a log penalty of about 0.07 a month: the screening penalty
-    # is kept near that; heterogeneity then carries the rest of the duration dependence.
+    # Notowidigdo 2013, QJE 128(3)), a log penalty of about 0.07 a month over the declared 8
+    # months (duration_penalty_months, not calibrated): the screening penalty is kept near that;
+    # heterogeneity then carries the rest of the duration dependence.
     bounds: dict[str, list[float]] = field(default_factory=lambda: {
         "economy.duration_penalty": [0.03, 0.10], "economy.employability_sd": [0.4, 1.6]})
     spread: float = 0.5

@@ -142,14 +142,15 @@ class RegionModel(mesa.Model):
         ur = np.array([m.unemployment_rate for m in reg.municipalities])
         odds = (ur / (1.0 - ur)) ** reg.population.entry_local_elasticity
         outside0 = self.people.muni[(self.people.status == Status.OUTSIDE).nonzero()[0]]
-        self.entry_factor = odds / max(float(odds[outside0].mean()), 1e-12)
+        mean_odds = float(odds[outside0].mean()) if len(outside0) else 1.0
+        self.entry_factor = odds / max(mean_odds, 1e-12)
         self.people.refresh_history_counts()
         self.recorder.initial_by_status = np.bincount(
             self.people.status.astype(np.int32) * len(self.muni_names) + self.people.muni,
             minlength=(Status.EMPTY + 1) * len(self.muni_names)).reshape(Status.EMPTY + 1, -1)
         self.people.take_transitions()  # the initial state is the starting stock, not a flow
         self._referred: list[np.ndarray] = []
-        self._live: list[Intervention] = list(self.interventions)
+        self._live: list[Intervention] = []
         self._due = np.zeros(0, np.int64)
         self.trial = trial
         self.running = True
@@ -212,8 +213,10 @@ class RegionModel(mesa.Model):
         cap = self.people.capacity
         self.dropout_factor = np.ones(cap, np.float32)
         self.outmigration_factor = np.ones(cap, np.float32)
-        # Interventions that are switched off and never took anyone in have nothing to do.
-        self._live = [iv for iv in self.interventions if iv.p.enabled or iv.participants_started]
+        # Interventions that have never been switched on have nothing to do; one that was stays
+        # called (to end what it started) even if it is switched off later.
+        self._live = [iv for iv in self.interventions
+                      if iv.p.enabled or iv.participants_started or iv in self._live]
         if self.trial is not None:
             self.trial.month_start(self, t)
         self._hooks("month_start", t)

@@ -55,7 +55,8 @@ def bernoulli_indices(rng: np.random.Generator, idx: np.ndarray, p: float | np.n
 
 def cdf_of(weights: np.ndarray | list[float]) -> np.ndarray:
     """Cumulative probabilities of (unnormalised) category weights, ending at exactly 1."""
-    cdf = np.cumsum(np.asarray(weights, dtype=float))
+    w = np.asarray(weights, dtype=float)
+    cdf = np.cumsum(w / w.sum())  # the same arithmetic as rng.choice(p=w / w.sum())
     return cdf / cdf[-1]
 
 

@@ -142,3 +142,21 @@ def test_running_history_counts_match_the_history_bits(small_run):
 def test_capacity_of_coaches_is_never_exceeded(small_run):
     for c in small_run.service.coaches:
         assert c.meetings <= c.capacity
+
+
+def test_layoffs_select_by_risk_but_keep_each_firms_volume(small_run):
+    """A shrinking firm sheds layoff_speed x its excess; riskier employees are likelier to go."""
+    m, p = small_run, small_run.people
+    firms = m.firms
+    employed = (p.status == Status.EMPLOYED).nonzero()[0]
+    at_risk = employed[:2000]
+    p_lay = np.full(len(firms), 0.05)
+    prob = firms.layoff_probability(p, at_risk, p_lay)
+    firm = p.employer[at_risk]
+    n = np.bincount(firm, minlength=len(firms))
+    per_firm = np.bincount(firm, weights=prob, minlength=len(firms))
+    np.testing.assert_allclose(per_firm[n > 0], 0.05 * n[n > 0])
+    factor = firms.separation_risk.factor(p, at_risk)
+    big = np.bincount(firm).argmax()
+    mine = firm == big
+    assert np.corrcoef(factor[mine], prob[mine])[0, 1] > 0.99
