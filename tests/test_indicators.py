@@ -78,3 +78,41 @@ def test_plan_backlog_counts_out_of_date_plans():
     p.plan_date[:] = -10
     v = recorded(p, t=0)
     assert v["plans_up_to_date"] == 0 and v["plan_backlog"] == 6
+
+
+def test_a_subsidised_job_ends_a_spell_to_services_not_to_work():
+    """As in TEM's register: the open labour market is "work", a wage-subsidised job a service."""
+    p = People(capacity=3, n_muni=2)
+    idx = p.allocate(3)
+    p.age_m[idx] = 40 * 12
+    p.enter(idx, Status.UNEMPLOYED, t=0)
+    p.take_transitions()
+    p.move(idx[:1], Status.SUBSIDISED, t=1)
+    p.move(idx[1:2], Status.EMPLOYED, t=1)
+    p.move(idx[2:], Status.TRAINING, t=1)
+    rec = Recorder(1, ["X", "Y"], scale=1.0, plan_valid=6)
+    rec.close(0, p, lambda people, i, t: np.zeros(people.capacity, bool)[i], p.take_transitions())
+    v = rec.to_frame()
+    v = v[(v.group == "all") & (v.municipality == "region")].set_index("indicator")["value"]
+    assert v["spells_ended_to_work"] == 1
+    assert v["spells_ended_to_services"] == 2
+
+
+def test_indicator_look_ups_match_the_table():
+    from model.hydra_config import compose_config
+    from model.region_model import RegionModel
+
+    m = RegionModel(compose_config(["scale=0.03", "end=2018-12", "scenario=kuntakokeilu"])).run()
+    df = m.indicator_frame(from_start=False)
+    for ind, muni, group in (("unemployment_rate", "region", "all"), ("employed", "Lahti", "under30"),
+                             ("structural_unemployment", "Hollola", "target"),
+                             ("activation_rate", "region", "foreign_language"),
+                             ("clients_per_advisor", "region", "all"), ("cost_coaching", "region", "all")):
+        sel = df[(df.indicator == ind) & (df.municipality == muni) & (df.group == group)]
+        np.testing.assert_allclose(m.series(ind, muni, group).to_numpy(), sel.value.to_numpy(float),
+                                   equal_nan=True, err_msg=f"{ind} {muni} {group}")
+        last = sel.month.astype(str).iloc[-1]
+        assert m.value(ind, last, muni, group) == pytest.approx(float(sel.value.iloc[-1]), nan_ok=True)
+    assert np.isnan(m.value("employed", "2030-01"))
+    with pytest.raises(KeyError):
+        m.series("no_such_indicator")

@@ -160,3 +160,19 @@ def test_layoffs_select_by_risk_but_keep_each_firms_volume(small_run):
     big = np.bincount(firm).argmax()
     mine = firm == big
     assert np.corrcoef(factor[mine], prob[mine])[0, 1] > 0.99
+
+
+def test_entries_from_outside_scale_with_the_local_unemployment_odds(small_config):
+    """Entry factors rise with the municipality's unemployment rate; their mean over those outside
+    the labour force at the start is 1, and elasticity 0 makes them all 1."""
+    from dataclasses import replace
+
+    m = RegionModel(small_config)
+    ur = np.array([mu.unemployment_rate for mu in small_config.region.municipalities])
+    order = np.argsort(ur)
+    assert (np.diff(m.entry_factor[order]) >= 0).all() and m.entry_factor.std() > 0
+    outside = m.people.muni[(m.people.status == Status.OUTSIDE).nonzero()[0]]
+    assert m.entry_factor[outside].mean() == pytest.approx(1.0)
+    pop = replace(small_config.region.population, entry_local_elasticity=0.0)
+    flat = RegionModel(replace(small_config, region=replace(small_config.region, population=pop)))
+    np.testing.assert_allclose(flat.entry_factor, 1.0)
