@@ -71,7 +71,7 @@ def screen(params, base, keep: int, trajectories: int, seed: int, out: Path, wor
 def calibrate_app(cfg: DictConfig) -> None:
     """``kohtaanto calibrate``."""
     from calibration.calibrate import INSTALL_DIR, Calibration, calibrate, fit_report, write_report
-    from calibration.parameters import declared, select
+    from calibration.parameters import select, selected_names
     from calibration.targets import targets
     from model.cli import _fail, write_text_cfg
 
@@ -83,8 +83,7 @@ def calibrate_app(cfg: DictConfig) -> None:
         bounds = {k: list(v) for k, v in OmegaConf.to_container(c.bounds).items()}
         # the default bounds (CalibrateConfig) apply to the parameters that are calibrated
         defaults = CalibrateConfig().bounds
-        selected = {k for k in declared(base)
-                    if any(k == n or k.startswith(n + ".") for n in c.parameters)}
+        selected = set(selected_names(base, list(c.parameters)))
         bounds = {k: v for k, v in bounds.items()
                   if k in selected or defaults.get(k) != [float(x) for x in v]}
         params = select(base, list(c.parameters), float(c.spread), bounds)

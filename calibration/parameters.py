@@ -41,9 +41,8 @@ def declared(cfg: ModelConfig) -> dict[str, ParamInfo]:
     return out
 
 
-def select(cfg: ModelConfig, names: list[str], spread: float = 0.5,
-           bounds: dict[str, list[float]] | None = None) -> list[Parameter]:
-    """The parameters named (exactly, or by a group prefix) with their sampling ranges."""
+def selected_names(cfg: ModelConfig, names: list[str]) -> list[str]:
+    """Declared parameters named exactly or by a group prefix, in order, without repeats."""
     space = declared(cfg)
     chosen: list[str] = []
     for n in names:
@@ -52,6 +51,14 @@ def select(cfg: ModelConfig, names: list[str], spread: float = 0.5,
             raise ConfigError(f"unknown parameter or group {n!r}; e.g. {', '.join(list(space)[:6])}"
                               " … (all: kohtaanto sensitivity --help-parameters)")
         chosen += [h for h in hits if h not in chosen]
+    return chosen
+
+
+def select(cfg: ModelConfig, names: list[str], spread: float = 0.5,
+           bounds: dict[str, list[float]] | None = None) -> list[Parameter]:
+    """The parameters named (exactly, or by a group prefix) with their sampling ranges."""
+    space = declared(cfg)
+    chosen = selected_names(cfg, names)
     bounds = dict(bounds or {})
     out = []
     for name in chosen:

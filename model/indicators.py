@@ -198,7 +198,8 @@ class Recorder:
         nb = len(DURATION_LABELS)
         self.duration_exits[t] = np.bincount(dest * nb + bucket, minlength=5 * nb).reshape(5, nb)
 
-    def close(self, t: int, people: People, entitled_fn, transitions: Transitions) -> None:
+    def close(self, t: int, people: People, entitled_fn, transitions: Transitions,
+              is_seeker: np.ndarray | None = None) -> None:
         """Record month ``t``'s stocks (after ``people.close_month()``), flows and events.
 
         One ``bincount`` over everyone counts (group flags, municipality, status, education); the
@@ -208,7 +209,8 @@ class Recorder:
         self._transitions(t, transitions)
         st = people.status
         u8 = np.uint8
-        is_seeker = is_jobseeker(st)
+        if is_seeker is None:  # jobseekers' mask, if the caller has not computed it already
+            is_seeker = is_jobseeker(st)
         seekers = is_seeker.nonzero()[0]
         under30 = people.age_m < 30 * 12
         foreign = people.foreign

@@ -506,7 +506,7 @@ class RegionModel(mesa.Model):
         rec.set_region(t, "vacancies_public", float(len(vac) - vac.hidden.sum()))
         rec.set_region(t, "applications", float(getattr(self, "_applications", 0)))
         rec.set_region(t, "demand_index", float(self.demand[t]))
-        rec.close(t, p, self.rules.entitled, p.take_transitions())
+        rec.close(t, p, self.rules.entitled, p.take_transitions(), seekers)
 
     # ================================================================ results
     @property
