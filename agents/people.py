@@ -20,6 +20,7 @@ from model.statuses import (
     IS_JOBSEEKER,
     IS_SERVICE,
     N_STATUS,
+    STATUS_LABELS,
     Benefit,
     Status,
     is_employment,
@@ -299,8 +300,8 @@ class People:
         if not 0 <= i < self.capacity or self.status[i] == Status.EMPTY:
             raise IndexError(f"person {i} is not in the model")
         out = {name: getattr(self, name)[i].item() for name in FIELDS}
-        out["status"] = Status(out["status"]).name.lower()
-        out["prev_status"] = Status(out["prev_status"]).name.lower()
+        out["status"] = STATUS_LABELS[out["status"]]
+        out["prev_status"] = STATUS_LABELS[out["prev_status"]]
         out["age"] = out["age_m"] // 12
         out["months_unemployed_last16"] = int(POP16[self.unemp_hist[i]])
         out["work_months_last28"] = int(popcount32(self.work_hist[i : i + 1])[0])
@@ -312,7 +313,7 @@ class People:
         idx = self.active.nonzero()[0]
         data = {name: getattr(self, name)[idx] for name in FIELDS}
         df = pd.DataFrame(data, index=pd.Index(idx, name="person"))
-        names = {int(s): s.name.lower() for s in Status}
+        names = dict(enumerate(STATUS_LABELS))
         df["status"] = pd.Categorical(df["status"].map(names))
         df["prev_status"] = pd.Categorical(df["prev_status"].map(names))
         df["age"] = df["age_m"] // 12

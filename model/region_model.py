@@ -40,7 +40,7 @@ from model.config import ModelConfig, validate
 from model.indicators import Recorder
 from model.matching import MatchingInputs, application_weights, distance_matrix, match
 from model.rng import bernoulli_indices, spawn_streams
-from model.statuses import EmployerType, Status, is_jobseeker
+from model.statuses import EMPLOYER_TYPE_NAMES, Status, is_jobseeker
 from scenarios.base import Intervention
 from scenarios.scenario import REGISTRY, intervention_params
 from scenarios.wage_subsidy import WageSubsidy
@@ -559,7 +559,7 @@ class RegionModel(mesa.Model):
             "municipality": pd.Categorical.from_codes(f.muni, self.muni_names),
             "sector": pd.Categorical.from_codes(f.sector, self.sector_names),
             "employer_type": pd.Categorical.from_codes(
-                f.etype, [e.name.lower() for e in EmployerType]),
+                f.etype, EMPLOYER_TYPE_NAMES),
             "employees": f.employment(self.people),
             "desired": f.desired,
             "open_vacancies": np.bincount(f.vacancies.firm, minlength=len(f)),

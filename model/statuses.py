@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from enum import IntEnum
-
 import numpy as np
 
 
-class Status(IntEnum):
-    """Each working-age person is in exactly one status each month."""
+class Status:
+    """Each working-age person is in exactly one status each month.
+
+    The codes are plain ``int`` class attributes rather than an ``IntEnum``: NumPy compares a
+    ``uint8`` array with a plain ``int`` in ``uint8``, but with an ``int`` subclass (an enum member)
+    it first casts the whole array to ``int64`` -- ten times slower on the population arrays.
+    """
 
     EMPLOYED = 0
     SELF_EMPLOYED = 1
@@ -22,7 +25,11 @@ class Status(IntEnum):
 
 
 N_STATUS = 8
-STATUS_NAMES = [s.name.lower() for s in Status if s != Status.EMPTY]
+#: Status names by code (``STATUS_LABELS[Status.EMPTY] == "empty"``).
+STATUS_LABELS = ["employed", "self_employed", "subsidised", "unemployed", "training",
+                 "other_service", "student", "outside", "empty"]
+STATUS_NAMES = STATUS_LABELS[:N_STATUS]
+assert all(getattr(Status, n.upper()) == i for i, n in enumerate(STATUS_LABELS))
 
 #: Statuses counted as "in services" (activation) — jobseekers who are not unemployed.
 SERVICES = np.array([Status.SUBSIDISED, Status.TRAINING, Status.OTHER_SERVICE], dtype=np.uint8)
@@ -37,16 +44,16 @@ IS_JOBSEEKER = IS_SERVICE.copy()
 IS_JOBSEEKER[Status.UNEMPLOYED] = True
 
 
-class Benefit(IntEnum):
-    """Unemployment benefit being paid."""
+class Benefit:
+    """Unemployment benefit being paid (plain ``int`` codes, see :class:`Status`)."""
 
     NONE = 0
     EARNINGS_RELATED = 1
     BASIC = 2  # labour-market subsidy / basic allowance
 
 
-class EmployerType(IntEnum):
-    """Employer types of firms."""
+class EmployerType:
+    """Employer types of firms (plain ``int`` codes, see :class:`Status`)."""
 
     PRIVATE = 0
     MUNICIPALITY = 1

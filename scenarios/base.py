@@ -25,7 +25,7 @@ import numpy as np
 
 from model.calendar import parse_month
 from model.params import ConfigError, param
-from model.statuses import GROUPS, Status
+from model.statuses import GROUPS, N_STATUS, STATUS_LABELS
 
 if TYPE_CHECKING:
     from model.region_model import RegionModel
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 #: Phase hooks an intervention may implement, in the order the month calls them.
 HOOKS = ("month_start", "demography", "labour_demand", "services", "matching", "benefits")
 PAYERS = ("state", "municipality")
-STATUS_NAMES = {s.name.lower(): s for s in Status if s != Status.EMPTY}
+STATUS_NAMES = {name: code for code, name in enumerate(STATUS_LABELS[:N_STATUS])}
 
 
 @dataclass
