@@ -51,10 +51,11 @@ def out_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t:
     mig = cfg.region.migration
     act = people.active.nonzero()[0]
     rates = np.array(mig.out_rate_by_age) / 12.0
-    by_month = np.bincount(people.age_m[act])
+    by_month = np.bincount(people.age_m)  # free slots are at age 0, which nobody active is
+    by_month[0] = 0
     n_band = np.bincount(BAND_OF_MONTH[:len(by_month)], weights=by_month, minlength=5)[:5]
     expected = n_band * rates
-    yt_age = people.age_m[((people.edu == 2) & (people.age_m < 30 * 12) & people.active).nonzero()[0]]
+    yt_age = people.age_m[((people.edu == 2) & (people.age_m < 30 * 12)).nonzero()[0]]  # free: edu 0
     yt_band = np.bincount(BAND_OF_MONTH[yt_age], minlength=5)[:5]
     expected += yt_band * rates * (mig.tertiary_out_factor_young - 1.0)
     # Thinning: candidates at the highest rate, each kept with its own rate / highest.

@@ -67,6 +67,12 @@ FIELDS: dict[str, tuple[Any, Any]] = {
     "work_months28": (np.uint8, 0),  # months employed in the last 28, at the last month end
 }
 
+#: Fields :meth:`People.leave` resets; :meth:`People.move` to ``EMPTY`` has reset the others.
+_SET_BY_MOVE_TO_EMPTY = {"status", "spell", "service_end", "service_kind", "grant_end", "temp_laid",
+                         "coach", "benefit", "effort", "employer", "programme", "lt_before_service"}
+_RESET_ON_LEAVE = [(name, empty) for name, (_dtype, empty) in FIELDS.items()
+                   if name not in _SET_BY_MOVE_TO_EMPTY]
+
 POP16 = np.array([bin(i).count("1") for i in range(1 << 16)], dtype=np.uint8)
 
 
@@ -151,7 +157,7 @@ class People:
     def leave(self, idx: np.ndarray, t: int) -> None:
         """Remove people from the model (age 65, death, out-migration); their slots become free."""
         self.move(idx, Status.EMPTY, t)
-        for name, (_dtype, empty) in FIELDS.items():
+        for name, empty in _RESET_ON_LEAVE:
             getattr(self, name)[idx] = empty
 
     def move(self, idx: np.ndarray, new: np.ndarray | int, t: int) -> None:
@@ -272,7 +278,8 @@ class People:
         seeker = (st >= Status.SUBSIDISED) & (st <= Status.OTHER_SERVICE)
         # not a jobseeker: would they get the earnings-related allowance if unemployed now?
         entitled = self.fund[idx] & (self.work_months28[idx] >= self.work_condition_months)
-        no_erb = np.where(seeker, self.benefit[idx] != Benefit.EARNINGS_RELATED, ~entitled).view(u8)
+        no_erb = ((seeker & (self.benefit[idx] != Benefit.EARNINGS_RELATED))
+                  | ~(seeker | entitled)).view(u8)
         return (no_erb | under30 | foreign) | (under30 << u8(1)) | (foreign << u8(2)) | (
             no_erb << u8(3))
 

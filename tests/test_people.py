@@ -1,6 +1,6 @@
 import numpy as np
 
-from agents.people import People, popcount16, popcount32
+from agents.people import FIELDS, People, popcount16, popcount32
 from model.statuses import Status
 
 
@@ -59,6 +59,17 @@ def test_leave_frees_the_slot_and_allocate_reuses_or_grows():
     again = p.allocate(2)
     assert idx[0] in again
     assert p.capacity >= 4
+
+
+def test_a_left_slot_holds_every_field_empty():
+    p, idx = make(2)
+    for name, (dtype, _empty) in FIELDS.items():  # give every field a non-empty value
+        arr = getattr(p, name)
+        arr[idx] = np.array(1 if dtype == np.bool_ else 7, dtype=dtype)
+    p.status[idx] = Status.SUBSIDISED
+    p.leave(idx[:1], t=1)
+    for name, (dtype, empty) in FIELDS.items():
+        assert getattr(p, name)[idx[0]] == np.array(empty, dtype=dtype), name
 
 
 def test_views():
