@@ -105,6 +105,27 @@ def synthesise(cfg: ModelConfig, rng: np.random.Generator, sector_shares: np.nda
     return people
 
 
+def survivors_z(rng: np.random.Generator, spell: np.ndarray, hazard: float, sd: float,
+                candidates: int = 64) -> np.ndarray:
+    """Latent employability (standard-normal scale) of people unemployed for ``spell`` months.
+
+    The initial conditions of a duration model: whoever is unemployed in 2018-01 survived their
+    spell so far, at an exit hazard ``hazard * exp(sd * z)`` that rises with employability. Each
+    person's ``z`` is drawn from the standard normal weighted by that survival probability
+    (importance resampling over ``candidates`` draws), so long spells hold the least employable,
+    as they would after the model's own selection.
+    """
+    n = len(spell)
+    if n == 0:
+        return np.zeros(0)
+    cand = rng.standard_normal((n, candidates))
+    h = np.minimum(hazard * np.exp(sd * cand), 0.999)
+    log_s = spell[:, None].astype(float) * np.log1p(-h)
+    w = np.exp(log_s - log_s.max(axis=1, keepdims=True)).cumsum(axis=1)
+    pick = (w < rng.random(n)[:, None] * w[:, -1:]).sum(axis=1)
+    return cand[np.arange(n), pick]
+
+
 def _initial_histories(cfg: ModelConfig, rng: np.random.Generator, people: People,
                        idx: np.ndarray) -> None:
     """Spells, unemployment and work histories, benefits and employability consistent with status."""
@@ -145,9 +166,7 @@ def _initial_histories(cfg: ModelConfig, rng: np.random.Generator, people: Peopl
     people.ub_days[idx[un | svc]] = days[un | svc]
 
     z = rng.standard_normal(n)
-    logspell = np.log(u_spell.astype(float))
-    zs = (logspell - logspell[un].mean()) / max(logspell[un].std(), 1e-9) if un.any() else 0.0
-    z = np.where(un, -0.6 * zs + 0.8 * z, z)
+    z[un] = survivors_z(rng, u_spell[un], pc.initial_selection_hazard, eco.employability_sd)
     people.employability[idx] = np.exp(eco.employability_sd * z).astype(np.float32)
     # Services under way: some months left of their usual length.
     left = np.where(st == Status.SUBSIDISED, rng.integers(1, 10, n),

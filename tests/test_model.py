@@ -176,3 +176,39 @@ def test_entries_from_outside_scale_with_the_local_unemployment_odds(small_confi
     pop = replace(small_config.region.population, entry_local_elasticity=0.0)
     flat = RegionModel(replace(small_config, region=replace(small_config.region, population=pop)))
     np.testing.assert_allclose(flat.entry_factor, 1.0)
+
+
+def test_initial_unemployed_are_the_survivors_of_their_spells():
+    """Initial conditions: the longer the spell, the lower the latent employability; no hazard
+    means no selection."""
+    from agents.population import survivors_z
+
+    rng = np.random.default_rng(5)
+    means = [survivors_z(rng, np.full(4000, s), 0.062, 1.0).mean() for s in (1, 6, 24, 60)]
+    assert all(a > b + 0.1 for a, b in zip(means, means[1:], strict=False)), means
+    assert means[-1] < -0.8
+    flat = survivors_z(rng, np.full(20000, 60), 0.0, 1.0)
+    assert abs(flat.mean()) < 0.03 and abs(flat.std() - 1.0) < 0.03
+
+
+def test_starting_a_business_gets_rarer_as_a_spell_lengthens(small_config):
+    """With a half-life the unemployed who become self-employed have shorter spells than with a
+    flat hazard."""
+    from dataclasses import replace
+
+    def entrants_spell(halflife: float) -> float:
+        eco = replace(small_config.economy, self_employment_entry=0.05,
+                      self_employment_halflife=halflife)
+        m = RegionModel(replace(small_config, economy=eco, end="2018-06"))
+        spells = []
+
+        def observe(idx, old, new):
+            sel = (old == Status.UNEMPLOYED) & (new == Status.SELF_EMPLOYED)
+            spells.extend(m.people.spell[idx[sel]].tolist())
+
+        m.people.observer = observe
+        m.run()
+        assert len(spells) > 30
+        return float(np.mean(spells))
+
+    assert entrants_spell(6.0) < 0.6 * entrants_spell(0.0)
