@@ -394,6 +394,14 @@ class Recorder:
                                   name=f"exit_to_{label}"))
         return pd.DataFrame(rows).T.rename_axis("duration_months")
 
+    def destination_shares(self, start: int = 0, end: int | None = None) -> pd.Series:
+        """Shares of the unemployment spells ended in the period by destination (work, services,
+        education, outside), leaving out those who left the model."""
+        end = self.T - 1 if end is None else end
+        ended = self.duration_exits[start:end + 1].sum(axis=(0, 2))[:4]
+        return pd.Series(ended / max(ended.sum(), 1e-9),
+                         index=["work", "services", "education", "outside"], name="share")
+
 
 def _derive(counts: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str]]:
     """Rates and sums derived from counts (computed after summing, so the region is right)."""

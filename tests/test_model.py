@@ -212,3 +212,16 @@ def test_starting_a_business_gets_rarer_as_a_spell_lengthens(small_config):
         return float(np.mean(spells))
 
     assert entrants_spell(6.0) < 0.6 * entrants_spell(0.0)
+
+
+def test_destination_shares_of_ended_spells(small_run):
+    """Shares of ended spells by destination agree with the ended-spell events of the indicator
+    table and sum to one."""
+    rec = small_run.recorder
+    shares = rec.destination_shares(0, 23)
+    assert shares.sum() == pytest.approx(1.0)
+    ended = {d: small_run.series(f"spells_ended_to_{d}")[:"2019-12"].sum()
+             for d in ("work", "services", "education", "outside")}
+    total = sum(ended.values())
+    for d, v in ended.items():
+        assert shares[d] == pytest.approx(v / total, rel=1e-6), d
