@@ -13,7 +13,6 @@ import numpy as np
 
 from agents.people import People
 from model.config import EducatorConfig, ServicesConfig
-from model.statuses import Status
 
 DEGREE, TRAINING = 0, 1
 
@@ -133,7 +132,7 @@ class Programmes:
         return idx[ok], chosen[ok]
 
     def enrol(self, rng: np.random.Generator, people: People, idx: np.ndarray, kind: int,
-              level: np.ndarray | None, t: int, status: Status,
+              level: np.ndarray | None, t: int, status: int,
               only: np.ndarray | None = None) -> np.ndarray:
         """Move people into ``status`` in a programme with room; returns who was enrolled."""
         got, prog = self.place(rng, people, idx, kind, level, only)
@@ -153,7 +152,7 @@ class Programmes:
         got, prog = self.place(rng, people, idx, kind, level)
         self._start(rng, people, got, prog, t, rng.uniform(0.0, 1.0, len(got)))
 
-    def finishing(self, people: People, status: Status, t: int,
+    def finishing(self, people: People, status: int, t: int,
                   among: np.ndarray | None = None) -> np.ndarray:
         """People in ``status`` whose programme ends this month (only ``among`` them, if given)."""
         if among is None:

@@ -51,7 +51,7 @@ def out_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t:
     mig = cfg.region.migration
     act = people.active.nonzero()[0]
     rates = np.array(mig.out_rate_by_age) / 12.0
-    by_month = np.bincount(people.age_m)  # free slots are at age 0, which nobody active is
+    by_month = np.bincount(people.age_m, minlength=1)  # free slots are at age 0; nobody active is
     by_month[0] = 0
     n_band = np.bincount(BAND_OF_MONTH[:len(by_month)], weights=by_month, minlength=5)[:5]
     expected = n_band * rates

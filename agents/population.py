@@ -166,7 +166,8 @@ def _initial_histories(cfg: ModelConfig, rng: np.random.Generator, people: Peopl
     people.ub_days[idx[un | svc]] = days[un | svc]
 
     z = rng.standard_normal(n)
-    z[un] = survivors_z(rng, u_spell[un], pc.initial_selection_hazard, eco.employability_sd)
+    z[un] = survivors_z(rng, people.spell[idx[un]], pc.initial_selection_hazard,
+                        eco.employability_sd)
     people.employability[idx] = np.exp(eco.employability_sd * z).astype(np.float32)
     # Services under way: some months left of their usual length.
     left = np.where(st == Status.SUBSIDISED, rng.integers(1, 10, n),

@@ -52,8 +52,10 @@ class PopulationConfig:
                                         "6.4 % at 60-64; overall assumed")
     initial_selection_hazard: float = param(
         0.062, 0.0, 0.5, unit="exit-to-work hazard a month at median employability",
-        source=f"{EVID}average monthly exit-to-work rate 0.062 (TEM register 2015, Labore); the "
-        "initial unemployed are those whose spell survived this hazard, scaled by employability")
+        source=f"assumption: set to the average monthly exit-to-work rate 0.062 of {EVID}TEM "
+        "register 2015 (Labore), which already mixes durations; the initial unemployed are those "
+        "whose spell survived this hazard, scaled by employability (it ignores the screening "
+        "penalty on duration, and the 2018-2019 exits of long spells depend on it)")
     ltu_share_2018: float = param(0.31, 0.0, 0.9, source=f"{OBS}: Lahti 2018-12 LTU 2520 of 8110 "
                                   "(derived from 2019-12 2071 and -449 yoy)", unit="share")
     rel_risk_basic: float = param(4.0, 1.0, 10.0, source=f"{OBS}: Päijät-Häme, unemployment of "
@@ -266,7 +268,7 @@ class EconomyConfig:
                                   source="assumption")
     self_employment_entry: float = param(0.002, 0.0, 0.05, unit="per month", source="assumption")
     self_employment_halflife: float = param(
-        12.0, 0.0, 120.0, unit="months of unemployment (0: no decline)",
+        12.0, 1.0, 1e4, unit="months of unemployment (1e4: practically no decline)",
         source="assumption: the hazard of starting a business halves every this many months "
         "unemployed")
     self_employment_exit: float = param(0.006, 0.0, 0.1, unit="per month", source="assumption")

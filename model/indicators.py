@@ -395,8 +395,11 @@ class Recorder:
         return pd.DataFrame(rows).T.rename_axis("duration_months")
 
     def destination_shares(self, start: int = 0, end: int | None = None) -> pd.Series:
-        """Shares of the unemployment spells ended in the period by destination (work, services,
-        education, outside), leaving out those who left the model."""
+        """Shares of the unemployment spells ended in the period, by destination.
+
+        Destinations: work, services, education, outside; spells of people who left the model
+        (moving away, death, age 65) are not counted.
+        """
         end = self.T - 1 if end is None else end
         ended = self.duration_exits[start:end + 1].sum(axis=(0, 2))[:4]
         return pd.Series(ended / max(ended.sum(), 1e-9),

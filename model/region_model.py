@@ -277,9 +277,8 @@ class RegionModel(mesa.Model):
         p.move(bernoulli_indices(rng, emp, pc.employed_to_outside_rate), Status.OUTSIDE, t)
         eco = cfg.economy
         un = (p.status == Status.UNEMPLOYED).nonzero()[0]
-        p_se = eco.self_employment_entry
-        if eco.self_employment_halflife > 0:  # starting a business gets rarer as a spell lengthens
-            p_se = p_se * np.exp2(-p.spell[un] / eco.self_employment_halflife)
+        # starting a business gets rarer as a spell lengthens
+        p_se = eco.self_employment_entry * np.exp2(-p.spell[un] / eco.self_employment_halflife)
         p.move(bernoulli_indices(rng, un, p_se), Status.SELF_EMPLOYED, t)
         se = (p.status == Status.SELF_EMPLOYED).nonzero()[0]
         p.move(bernoulli_indices(rng, se, eco.self_employment_exit), Status.UNEMPLOYED, t)

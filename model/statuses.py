@@ -61,6 +61,7 @@ class EmployerType:
 
 
 EMPLOYER_TYPE_NAMES = ["private", "municipality", "third_sector"]
+assert all(getattr(EmployerType, n.upper()) == i for i, n in enumerate(EMPLOYER_TYPE_NAMES))
 
 #: Reported person groups; "target" is the experiment's target group (see docs/model.md).
 GROUPS = ["all", "target", "non_target", "under30", "foreign_language", "no_earnings_related"]

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -191,9 +193,21 @@ def test_initial_unemployed_are_the_survivors_of_their_spells():
     assert abs(flat.mean()) < 0.03 and abs(flat.std() - 1.0) < 0.03
 
 
+def test_the_initial_population_uses_survivor_selection(small_config):
+    """In the synthesised 2018-01 population the long-term unemployed are the least employable
+    (mean latent z about -1.1 beyond 24 months at the calibrated defaults; without selection 0)."""
+    m = RegionModel(small_config)
+    p = m.people
+    un = (p.status == Status.UNEMPLOYED).nonzero()[0]
+    z = np.log(p.employability[un]) / small_config.economy.employability_sd
+    spell = p.spell[un]
+    short, long = z[spell < 3].mean(), z[spell >= 24].mean()
+    assert long < short - 0.5 and long < -0.7, (short, long)
+
+
 def test_starting_a_business_gets_rarer_as_a_spell_lengthens(small_config):
-    """With a half-life the unemployed who become self-employed have shorter spells than with a
-    flat hazard."""
+    """With a short half-life the unemployed who become self-employed have shorter spells than with
+    a practically flat hazard."""
     from dataclasses import replace
 
     def entrants_spell(halflife: float) -> float:
@@ -211,17 +225,24 @@ def test_starting_a_business_gets_rarer_as_a_spell_lengthens(small_config):
         assert len(spells) > 30
         return float(np.mean(spells))
 
-    assert entrants_spell(6.0) < 0.6 * entrants_spell(0.0)
+    assert entrants_spell(6.0) < 0.6 * entrants_spell(1e4)
 
 
-def test_destination_shares_of_ended_spells(small_run):
-    """Shares of ended spells by destination agree with the ended-spell events of the indicator
-    table and sum to one."""
-    rec = small_run.recorder
-    shares = rec.destination_shares(0, 23)
+def test_destination_shares_of_ended_spells(small_config):
+    """Shares of ended spells by destination equal a count of every change of status out of
+    unemployment seen by an observer of the population (people who left the model excluded)."""
+    from model.indicators import DESTINATION
+
+    m = RegionModel(replace(small_config, end="2018-12"))
+    seen = np.zeros(5)
+
+    def observe(idx, old, new):
+        out = (old == Status.UNEMPLOYED) & (new != Status.UNEMPLOYED)
+        seen[:] += np.bincount(DESTINATION[new[out]], minlength=5)
+
+    m.people.observer = observe
+    m.run()
+    shares = m.recorder.destination_shares()
     assert shares.sum() == pytest.approx(1.0)
-    ended = {d: small_run.series(f"spells_ended_to_{d}")[:"2019-12"].sum()
-             for d in ("work", "services", "education", "outside")}
-    total = sum(ended.values())
-    for d, v in ended.items():
-        assert shares[d] == pytest.approx(v / total, rel=1e-6), d
+    np.testing.assert_allclose(shares.to_numpy(), seen[:4] / seen[:4].sum(), rtol=1e-12)
+    assert shares["work"] > 0.2 and shares["services"] > 0.1
