@@ -272,6 +272,11 @@ class EconomyConfig:
         source="assumption: the hazard of starting a business halves every this many months "
         "unemployed")
     self_employment_exit: float = param(0.006, 0.0, 0.1, unit="per month", source="assumption")
+    self_employment_from_employment: float = param(
+        -1.0, -1.0, 0.05, unit="per month from employment; negative: derived at 2018-01",
+        source="assumption: most new entrepreneurs come from employment; derived by default so "
+        "that the self-employed stock is stationary at its 2018 level (exits = entries from "
+        "unemployment and employment)")
 
 
 # --------------------------------------------------------------------------------------- rules

@@ -144,6 +144,7 @@ class RegionModel(mesa.Model):
         outside0 = self.people.muni[(self.people.status == Status.OUTSIDE).nonzero()[0]]
         mean_odds = float(odds[outside0].mean()) if len(outside0) else 1.0
         self.entry_factor = odds / max(mean_odds, 1e-12)
+        self.se_from_employment = self._self_employment_from_employment()
         self.people.refresh_history_counts()
         self.recorder.initial_by_status = np.bincount(
             self.people.status.astype(np.int32) * len(self.muni_names) + self.people.muni,
@@ -276,6 +277,10 @@ class RegionModel(mesa.Model):
         emp = (p.status == Status.EMPLOYED).nonzero()[0]
         p.move(bernoulli_indices(rng, emp, pc.employed_to_outside_rate), Status.OUTSIDE, t)
         eco = cfg.economy
+        emp = emp[p.status[emp] == Status.EMPLOYED]
+        starters = bernoulli_indices(rng, emp, self.se_from_employment)
+        p.move(starters, Status.SELF_EMPLOYED, t)
+        p.employer[starters] = -1  # a business of their own: the job they leave is open again
         un = (p.status == Status.UNEMPLOYED).nonzero()[0]
         # starting a business gets rarer as a spell lengthens
         p_se = eco.self_employment_entry * np.exp2(-p.spell[un] / eco.self_employment_halflife)
@@ -289,6 +294,27 @@ class RegionModel(mesa.Model):
         p.leave(leavers, t)
         in_migration(mrng, p, cfg, t, expected, len(self.sector_names), self._take_vacancy)
         self._hooks("demography", t)
+
+    def _self_employment_from_employment(self) -> float:
+        """Monthly rate of employed -> self-employed (declared, or derived when negative).
+
+        The derived rate makes the 2018-01 self-employed stock stationary: its outflow
+        (``self_employment_exit``, deaths, out-migration and reaching 65, the last as the
+        60-64-year-olds over 60 months) equals the entries from unemployment and employment.
+        """
+        cfg, p = self.config, self.people
+        eco = cfg.economy
+        if eco.self_employment_from_employment >= 0:
+            return float(eco.self_employment_from_employment)
+        se = (p.status == Status.SELF_EMPLOYED).nonzero()[0]
+        n_emp = np.count_nonzero(p.status == Status.EMPLOYED)
+        un = (p.status == Status.UNEMPLOYED).nonzero()[0]
+        from_un = float((eco.self_employment_entry
+                         * np.exp2(-p.spell[un] / eco.self_employment_halflife)).sum())
+        out = (len(se) * (eco.self_employment_exit + cfg.region.population.mortality_per_year / 12)
+               + float(self.outmigration_hazard(se).sum())
+               + np.count_nonzero(p.age_m[se] >= 60 * 12) / 60.0)
+        return max(out - from_un, 0.0) / max(n_emp, 1)
 
     def outmigration_hazard(self, idx: np.ndarray) -> np.ndarray:
         """This month's out-migration probability of people ``idx`` (before any modifier)."""

@@ -246,3 +246,18 @@ def test_destination_shares_of_ended_spells(small_config):
     assert shares.sum() == pytest.approx(1.0)
     np.testing.assert_allclose(shares.to_numpy(), seen[:4] / seen[:4].sum(), rtol=1e-12)
     assert shares["work"] > 0.2 and shares["services"] > 0.1
+
+
+def test_self_employment_share_is_stationary_with_the_derived_entry_from_employment(small_config):
+    """The derived entry rate from employment keeps the self-employed share near its 2018 level;
+    without it the share drifts down (entries from unemployment alone do not replace the exits)."""
+
+    def share_change(rate: float) -> float:
+        eco = replace(small_config.economy, self_employment_from_employment=rate)
+        m = RegionModel(replace(small_config, economy=eco, end="2023-12")).run()
+        se, emp = m.series("self_employed"), m.series("employed")
+        share = se / (se + emp)
+        return float(share["2023-01":].mean() - share.iloc[0])
+
+    assert abs(share_change(-1.0)) < 0.012
+    assert share_change(0.0) < -0.02
