@@ -33,7 +33,13 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from calibration.parameters import Parameter, apply  # noqa: E402
-from calibration.targets import distance, fit_table, simulated  # noqa: E402
+from calibration.targets import (  # noqa: E402
+    DESTINATIONS,
+    EXIT_TO_SERVICES,
+    distance,
+    fit_table,
+    simulated,
+)
 from model.output import atomic_write, write_table, write_text  # noqa: E402
 from model.params import ConfigError  # noqa: E402
 from scenarios.runner import Job, load_results, run_jobs  # noqa: E402
@@ -155,15 +161,21 @@ def fit_report(base, values: dict[str, float], tg: pd.DataFrame, out: Path, seed
     from model.region_model import RegionModel
 
     cfg = apply(base, values)
-    sims, lahti = [], []
+    sims, lahti, untargeted = [], [], []
     for k in range(seeds):
         m = RegionModel(replace(cfg, seed=seed + k)).run()
         sims.append(simulated(m, tg))
         lahti.append(m.series("unemployment_rate", "Lahti"))
+        end = min(23, m.t - 1)
+        untargeted.append(untargeted_values(m, end))
     sims = np.array(sims)
     ft = fit_table(sims.mean(axis=0), tg)
     ft["simulated_low"], ft["simulated_high"] = sims.min(axis=0), sims.max(axis=0)
     write_table(Path(out) / "fit.csv", ft)
+    extra = pd.concat(untargeted).groupby(["what", "key"], sort=False).agg(
+        observed=("observed", "first"), simulated=("simulated", "mean")).reset_index()
+    write_table(Path(out) / "untargeted.csv", extra)
+    ft.attrs["untargeted"] = extra
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.5))
     band = pd.concat(lahti, axis=1)
     x = pd.PeriodIndex(band.index, freq="M").to_timestamp()
@@ -187,6 +199,18 @@ def fit_report(base, values: dict[str, float], tg: pd.DataFrame, out: Path, seed
     atomic_write(Path(out) / "fit.png", lambda f: fig.savefig(f, format="png", dpi=100))
     plt.close(fig)
     return ft
+
+
+def untargeted_values(model, end: int) -> pd.DataFrame:
+    """Observed figures the calibration does not fit, beside the run's values (2018 to ``end``).
+
+    Exits to services by duration, and the destinations of ended spells.
+    """
+    svc = model.recorder.duration_profile(0, end)["exit_to_services"]
+    dest = model.recorder.destination_shares(0, end)
+    rows = [("exit_to_services", k, v, float(svc[k])) for k, v in EXIT_TO_SERVICES.items()]
+    rows += [("ended_spells_share", k, v, float(dest[k])) for k, v in DESTINATIONS.items()]
+    return pd.DataFrame(rows, columns=["what", "key", "observed", "simulated"])
 
 
 def summary_numbers(ft: pd.DataFrame) -> dict:
@@ -216,6 +240,12 @@ def write_report(out: Path, record: dict, ft: pd.DataFrame, c: Calibration) -> N
         col = draws[name]
         lines.append(f"| {name} | {v:.4g} | {col.mean():.4g} | {col.std():.3g} | {col.min():.4g} "
                      f"| {col.max():.4g} |")
+    extra = ft.attrs.get("untargeted")
+    if extra is not None and len(extra):
+        lines += ["", "Not targets (Finland 2015 register against the model's 2018–2019; "
+                  "`untargeted.csv`):", "", "| figure | observed | model |", "|---|---|---|"]
+        lines += [f"| {r.what} {r.key} | {r.observed:.3g} | {r.simulated:.3g} |"
+                  for r in extra.itertuples()]
     lines += ["", "Each target's error: `fit.csv`; bands against the targets: `fit.png`."]
     write_text(out / "report.md", "\n".join(lines) + "\n")
     write_text(out / "calibration.json", json.dumps(

@@ -27,6 +27,12 @@ MUNIS = ["Lahti", "Hollola", "Orimattila", "Asikkala", "Kärkölä"]
 #: Finland 2015 monthly exit-to-work rates by duration (evidence.md, Labore): the duration pattern.
 EXIT_TO_WORK = {"<1": 0.183, "1-3": 0.093, "3-6": 0.060, "6-12": 0.035, "12-18": 0.016,
                 "18-24": 0.011, ">24": 0.003}
+#: Not targets (the calibration does not fit them; the fit report shows them): Finland 2015
+#: monthly exits to services by duration, and the destinations of ended spells (6 % out of the
+#: labour force and 16 % lapsed registrations are both "outside" here); evidence.md, Labore.
+EXIT_TO_SERVICES = {"<1": 0.080, "1-3": 0.064, "3-6": 0.044, "6-12": 0.033, "12-18": 0.027,
+                    "18-24": 0.025, ">24": 0.016}
+DESTINATIONS = {"work": 0.44, "services": 0.31, "outside": 0.22}
 EXIT_SOURCE = ("Labore blog 'Mihin työttömät siirtyvät ja milloin?' (TEM register 2015), "
                "https://labore.fi/julkaisu/mihin-tyottomat-siirtyvat-ja-milloin/")
 

@@ -160,8 +160,13 @@ def test_calibrate_command_screens_then_calibrates_and_writes_the_fit(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "screened in:" in r.stdout
     for name in ("calibrated.yaml", "draws.csv", "design.csv", "fit.csv", "fit.png", "report.md",
-                 "screening/indices.csv"):
+                 "screening/indices.csv", "untargeted.csv"):
         assert (out / name).exists(), name
+    extra = pd.read_csv(out / "untargeted.csv")
+    shares = extra[extra.what == "ended_spells_share"]
+    assert set(shares.key) == {"work", "services", "outside"}
+    assert shares.observed.sum() == pytest.approx(0.97) and (shares.simulated > 0).any()
+    assert "Not targets" in (out / "report.md").read_text()
     fit = pd.read_csv(out / "fit.csv")
     assert {"value", "simulated", "simulated_low", "simulated_high", "error_in_units",
             "source"} <= set(fit.columns)
