@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from model.statuses import (
-    IS_EMPLOYMENT,
+    HAS_EMPLOYER,
     IS_JOBSEEKER,
     IS_SERVICE,
     N_STATUS,
@@ -197,7 +197,7 @@ class People:
             self.coach[idx] = -1
             self.benefit[idx] = Benefit.NONE
             self.effort[idx] = 0.0
-        if not IS_EMPLOYMENT[new]:
+        if not HAS_EMPLOYER[new]:
             self.employer[idx] = -1
         if new != Status.TRAINING and new != Status.STUDENT:
             self.programme[idx] = -1
@@ -225,7 +225,7 @@ class People:
         self.coach[gone] = -1
         self.benefit[gone] = Benefit.NONE
         self.effort[gone] = 0.0
-        self.employer[idx[~IS_EMPLOYMENT[new_arr]]] = -1
+        self.employer[idx[~HAS_EMPLOYER[new_arr]]] = -1
         self.programme[idx[(new_arr != Status.TRAINING) & (new_arr != Status.STUDENT)]] = -1
 
     def close_month(self, subsidised_work_accrues: bool = True) -> None:

@@ -175,7 +175,6 @@ def fit_report(base, values: dict[str, float], tg: pd.DataFrame, out: Path, seed
     extra = pd.concat(untargeted).groupby(["what", "key"], sort=False).agg(
         observed=("observed", "first"), simulated=("simulated", "mean")).reset_index()
     write_table(Path(out) / "untargeted.csv", extra)
-    ft.attrs["untargeted"] = extra
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.5))
     band = pd.concat(lahti, axis=1)
     x = pd.PeriodIndex(band.index, freq="M").to_timestamp()
@@ -204,7 +203,8 @@ def fit_report(base, values: dict[str, float], tg: pd.DataFrame, out: Path, seed
 def untargeted_values(model, end: int) -> pd.DataFrame:
     """Observed figures the calibration does not fit, beside the run's values (2018 to ``end``).
 
-    Exits to services by duration, and the destinations of ended spells.
+    Exits to services by duration, and the destinations of ended spells (the model's spells that
+    ended in education, about 1 %, have no register counterpart here).
     """
     svc = model.recorder.duration_profile(0, end)["exit_to_services"]
     dest = model.recorder.destination_shares(0, end)
@@ -240,7 +240,7 @@ def write_report(out: Path, record: dict, ft: pd.DataFrame, c: Calibration) -> N
         col = draws[name]
         lines.append(f"| {name} | {v:.4g} | {col.mean():.4g} | {col.std():.3g} | {col.min():.4g} "
                      f"| {col.max():.4g} |")
-    extra = ft.attrs.get("untargeted")
+    extra = pd.read_csv(out / "untargeted.csv") if (out / "untargeted.csv").exists() else None
     if extra is not None and len(extra):
         lines += ["", "Not targets (Finland 2015 register against the model's 2018–2019; "
                   "`untargeted.csv`):", "", "| figure | observed | model |", "|---|---|---|"]

@@ -273,10 +273,10 @@ class EconomyConfig:
         "unemployed")
     self_employment_exit: float = param(0.006, 0.0, 0.1, unit="per month", source="assumption")
     self_employment_from_employment: float = param(
-        -1.0, -1.0, 0.05, unit="per month from employment; negative: derived at 2018-01",
-        source="assumption: most new entrepreneurs come from employment; derived by default so "
-        "that the self-employed stock is stationary at its 2018 level (exits = entries from "
-        "unemployment and employment)")
+        1.0, 0.0, 3.0, unit="x the rate that keeps the 2018-01 self-employed stock stationary",
+        source="assumption: most new entrepreneurs come from employment; the rate from "
+        "employment is derived at 2018-01 so that exits equal entries from unemployment and "
+        "employment (1), or a multiple of it (0: no entries from employment)")
 
 
 # --------------------------------------------------------------------------------------- rules

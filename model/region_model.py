@@ -279,8 +279,7 @@ class RegionModel(mesa.Model):
         eco = cfg.economy
         emp = emp[p.status[emp] == Status.EMPLOYED]
         starters = bernoulli_indices(rng, emp, self.se_from_employment)
-        p.move(starters, Status.SELF_EMPLOYED, t)
-        p.employer[starters] = -1  # a business of their own: the job they leave is open again
+        p.move(starters, Status.SELF_EMPLOYED, t)  # the job they leave is open again
         un = (p.status == Status.UNEMPLOYED).nonzero()[0]
         # starting a business gets rarer as a spell lengthens
         p_se = eco.self_employment_entry * np.exp2(-p.spell[un] / eco.self_employment_halflife)
@@ -296,16 +295,15 @@ class RegionModel(mesa.Model):
         self._hooks("demography", t)
 
     def _self_employment_from_employment(self) -> float:
-        """Monthly rate of employed -> self-employed (declared, or derived when negative).
+        """Monthly probability of employed -> self-employed.
 
-        The derived rate makes the 2018-01 self-employed stock stationary: its outflow
-        (``self_employment_exit``, deaths, out-migration and reaching 65, the last as the
-        60-64-year-olds over 60 months) equals the entries from unemployment and employment.
+        ``self_employment_from_employment`` times the rate that makes the 2018-01 self-employed
+        stock stationary: its outflow (``self_employment_exit``, deaths, out-migration and reaching
+        65, the last as the 60-64-year-olds over 60 months) equals the entries from unemployment
+        and employment. Capped at 0.05 a month.
         """
         cfg, p = self.config, self.people
         eco = cfg.economy
-        if eco.self_employment_from_employment >= 0:
-            return float(eco.self_employment_from_employment)
         se = (p.status == Status.SELF_EMPLOYED).nonzero()[0]
         n_emp = np.count_nonzero(p.status == Status.EMPLOYED)
         un = (p.status == Status.UNEMPLOYED).nonzero()[0]
@@ -314,7 +312,10 @@ class RegionModel(mesa.Model):
         out = (len(se) * (eco.self_employment_exit + cfg.region.population.mortality_per_year / 12)
                + float(self.outmigration_hazard(se).sum())
                + np.count_nonzero(p.age_m[se] >= 60 * 12) / 60.0)
-        return max(out - from_un, 0.0) / max(n_emp, 1)
+        if n_emp == 0:
+            return 0.0
+        stationary = max(out - from_un, 0.0) / n_emp
+        return min(eco.self_employment_from_employment * stationary, 0.05)
 
     def outmigration_hazard(self, idx: np.ndarray) -> np.ndarray:
         """This month's out-migration probability of people ``idx`` (before any modifier)."""

@@ -40,6 +40,9 @@ IS_SERVICE = np.zeros(Status.EMPTY + 1, dtype=bool)
 IS_SERVICE[SERVICES] = True
 IS_EMPLOYMENT = np.zeros(Status.EMPTY + 1, dtype=bool)
 IS_EMPLOYMENT[EMPLOYMENT] = True
+#: Statuses with an employer (a firm): the self-employed have none.
+HAS_EMPLOYER = np.zeros(Status.EMPTY + 1, dtype=bool)
+HAS_EMPLOYER[[Status.EMPLOYED, Status.SUBSIDISED]] = True
 IS_JOBSEEKER = IS_SERVICE.copy()
 IS_JOBSEEKER[Status.UNEMPLOYED] = True
 

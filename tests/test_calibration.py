@@ -165,7 +165,7 @@ def test_calibrate_command_screens_then_calibrates_and_writes_the_fit(tmp_path):
     extra = pd.read_csv(out / "untargeted.csv")
     shares = extra[extra.what == "ended_spells_share"]
     assert set(shares.key) == {"work", "services", "outside"}
-    assert shares.observed.sum() == pytest.approx(0.97) and (shares.simulated > 0).any()
+    assert 0.9 < shares.simulated.sum() <= 1.0  # the rest ended in education
     assert "Not targets" in (out / "report.md").read_text()
     fit = pd.read_csv(out / "fit.csv")
     assert {"value", "simulated", "simulated_low", "simulated_high", "error_in_units",
