@@ -281,9 +281,8 @@ class RegionModel(mesa.Model):
         starters = bernoulli_indices(rng, emp, self.se_from_employment)
         p.move(starters, Status.SELF_EMPLOYED, t)  # the job they leave is open again
         un = (p.status == Status.UNEMPLOYED).nonzero()[0]
-        # starting a business gets rarer as a spell lengthens
-        p_se = eco.self_employment_entry * np.exp2(-p.spell[un] / eco.self_employment_halflife)
-        p.move(bernoulli_indices(rng, un, p_se), Status.SELF_EMPLOYED, t)
+        p.move(bernoulli_indices(rng, un, self.business_start_probability(un)),
+               Status.SELF_EMPLOYED, t)
         se = (p.status == Status.SELF_EMPLOYED).nonzero()[0]
         p.move(bernoulli_indices(rng, se, eco.self_employment_exit), Status.UNEMPLOYED, t)
 
@@ -304,18 +303,26 @@ class RegionModel(mesa.Model):
         """
         cfg, p = self.config, self.people
         eco = cfg.economy
-        se = (p.status == Status.SELF_EMPLOYED).nonzero()[0]
         n_emp = np.count_nonzero(p.status == Status.EMPLOYED)
+        if n_emp == 0:
+            return 0.0
+        se = (p.status == Status.SELF_EMPLOYED).nonzero()[0]
         un = (p.status == Status.UNEMPLOYED).nonzero()[0]
-        from_un = float((eco.self_employment_entry
-                         * np.exp2(-p.spell[un] / eco.self_employment_halflife)).sum())
+        from_un = float(self.business_start_probability(un).sum())
         out = (len(se) * (eco.self_employment_exit + cfg.region.population.mortality_per_year / 12)
                + float(self.outmigration_hazard(se).sum())
                + np.count_nonzero(p.age_m[se] >= 60 * 12) / 60.0)
-        if n_emp == 0:
-            return 0.0
         stationary = max(out - from_un, 0.0) / n_emp
         return min(eco.self_employment_from_employment * stationary, 0.05)
+
+    def business_start_probability(self, un: np.ndarray) -> np.ndarray:
+        """Monthly probability that unemployed people ``un`` become self-employed.
+
+        It halves every ``self_employment_halflife`` months of their spell.
+        """
+        eco = self.config.economy
+        return eco.self_employment_entry * np.exp2(-self.people.spell[un]
+                                                   / eco.self_employment_halflife)
 
     def outmigration_hazard(self, idx: np.ndarray) -> np.ndarray:
         """This month's out-migration probability of people ``idx`` (before any modifier)."""

@@ -33,13 +33,9 @@ assert all(getattr(Status, n.upper()) == i for i, n in enumerate(STATUS_LABELS))
 
 #: Statuses counted as "in services" (activation) — jobseekers who are not unemployed.
 SERVICES = np.array([Status.SUBSIDISED, Status.TRAINING, Status.OTHER_SERVICE], dtype=np.uint8)
-#: Statuses counted as employed in the labour force.
-EMPLOYMENT = np.array([Status.EMPLOYED, Status.SELF_EMPLOYED, Status.SUBSIDISED], dtype=np.uint8)
 
 IS_SERVICE = np.zeros(Status.EMPTY + 1, dtype=bool)
 IS_SERVICE[SERVICES] = True
-IS_EMPLOYMENT = np.zeros(Status.EMPTY + 1, dtype=bool)
-IS_EMPLOYMENT[EMPLOYMENT] = True
 #: Statuses with an employer (a firm): the self-employed have none.
 HAS_EMPLOYER = np.zeros(Status.EMPTY + 1, dtype=bool)
 HAS_EMPLOYER[[Status.EMPLOYED, Status.SUBSIDISED]] = True
