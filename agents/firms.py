@@ -19,17 +19,47 @@ from model.rng import bernoulli_indices
 from model.statuses import Status
 
 
+def _national_trend_and_season(cfg: EconomyConfig, n_months: int) -> tuple[np.ndarray, np.ndarray]:
+    x = np.array([parse_month(k.month) for k in cfg.demand_path], dtype=np.int64)
+    u = np.array([k.national_unemployment_rate for k in cfg.demand_path])
+    season = 1.0 + cfg.seasonality * (np.asarray(cfg.seasonal_factors, dtype=float) - 1.0)
+    months = np.arange(n_months)
+    trend = np.interp(months, x.astype(float), u / season[x % 12])
+    return trend, season[months % 12]
+
+
+def national_rate_path(cfg: EconomyConfig, n_months: int) -> np.ndarray:
+    """The national register unemployment rate by month (0 = 2018-01), with its seasons.
+
+    The knots are unadjusted monthly figures. Each is divided by its calendar month's seasonal
+    factor, the adjusted knots are interpolated linearly (flat outside them), and the result is
+    multiplied back by the month's factor. Factors are ``1 + seasonality × (f - 1)``, so
+    ``seasonality = 0`` gives the plain interpolation and every knot month keeps its figure.
+    """
+    trend, season = _national_trend_and_season(cfg, n_months)
+    return trend * season
+
+
 def demand_index(cfg: EconomyConfig, n_months: int) -> np.ndarray:
     """Regional labour demand by month, 1.0 at month 0.
 
-    Demand is ``(1 - u_national)`` interpolated linearly between the knots (flat outside them),
-    raised to ``demand_elasticity`` relative to month 0.
+    Demand is ``(1 - u_national)`` (:func:`national_rate_path`) raised to ``demand_elasticity``
+    relative to month 0.
     """
-    x = np.array([parse_month(k.month) for k in cfg.demand_path], dtype=float)
-    u = np.array([k.national_unemployment_rate for k in cfg.demand_path])
-    months = np.arange(n_months, dtype=float)
-    level = 1.0 - np.interp(months, x, u)
+    level = 1.0 - national_rate_path(cfg, n_months)
     return (level / level[0]) ** cfg.demand_elasticity
+
+
+def demand_drop(demand: np.ndarray) -> np.ndarray:
+    """Share by which regional demand falls from the month before (0 where it does not fall).
+
+    Every firm lays that share of its employees off temporarily in that month
+    (:meth:`Firms.separations`): the season ends fixed-term and seasonal jobs (June, July,
+    November, December), or a shock closes workplaces (spring 2020).
+    """
+    drop = np.zeros(len(demand))
+    drop[1:] = np.maximum(0.0, 1.0 - demand[1:] / demand[:-1])
+    return drop
 
 
 @dataclass
@@ -144,15 +174,28 @@ class Firms:
         self.desired = weight * (index * total_base / weight.sum())
 
     def separations(self, rng: np.random.Generator, people: People, cfg: EconomyConfig, t: int,
-                    emp: np.ndarray) -> dict[str, np.ndarray]:
+                    emp: np.ndarray, drop: float = 0.0) -> dict[str, np.ndarray]:
         """Quits, layoffs (temporary or permanent) and expiry of long temporary layoffs.
 
-        ``emp`` (regular employees per firm) is updated in place.
+        ``drop`` is the share by which demand fell this month (:func:`demand_drop`): every firm
+        lays that share off temporarily, the riskier employees first. Firms still above their
+        desired size then shed part of the excess. ``emp`` (regular employees per firm) is
+        updated in place.
         """
         employed = (people.status == Status.EMPLOYED).nonzero()[0]
         quits = self.separation_risk.draw(rng, people, employed, cfg.quit_rate, t)
         emp -= np.bincount(people.employer[quits], minlength=len(self))
         people.move(quits, Status.UNEMPLOYED, t)
+        dropped = np.zeros(0, np.int64)
+        if drop > 0:
+            employed = (people.status == Status.EMPLOYED).nonzero()[0]
+            dropped = bernoulli_indices(rng, employed, self.layoff_probability(
+                people, employed, np.full(len(self), drop)))
+            firm = people.employer[dropped]
+            emp -= np.bincount(firm, minlength=len(self))
+            people.move(dropped, Status.UNEMPLOYED, t)
+            people.temp_laid[dropped] = True
+            people.employer[dropped] = firm
 
         excess = emp - self.desired
         p_lay = np.clip(np.where(emp > 0, excess * cfg.layoff_speed / np.maximum(emp, 1), 0), 0, 1)
@@ -172,7 +215,8 @@ class Firms:
         expired = (people.temp_laid & (people.spell >= cfg.temporary_layoff_max_months)).nonzero()[0]
         people.temp_laid[expired] = False
         people.employer[expired] = -1
-        return {"quits": quits, "layoffs": laid, "temporary_layoffs": laid[temp]}
+        return {"quits": quits, "layoffs": np.concatenate([dropped, laid]),
+                "temporary_layoffs": np.concatenate([dropped, laid[temp]])}
 
     def layoff_probability(self, people: People, at_risk: np.ndarray,
                            p_lay: np.ndarray) -> np.ndarray:

@@ -177,7 +177,11 @@ class RegionConfig:
 # ------------------------------------------------------------------------------------- economy
 @dataclass
 class DemandKnot:
-    """A point on the labour-demand path: the national register unemployment rate in a month."""
+    """A point on the labour-demand path: the national register unemployment rate in a month.
+
+    The rate is the published, unadjusted end-of-month figure; the demand path removes the
+    month's seasonal factor before interpolating (``EconomyConfig.seasonal_factors``).
+    """
 
     month: str = "2018-01"
     national_unemployment_rate: float = param(0.1, 0.0, 0.5, source="economy YAML", unit="share")
@@ -206,6 +210,15 @@ class EconomyConfig:
     demand_elasticity: float = param(
         1.25, 0.0, 4.0, unit="regional / national", source=f"{OBS}: Lahti rose 4.7 pp 2019-12..2020-12"
         " while Finland rose 3.8 pp")
+    seasonal_factors: list[float] = param(
+        [1.052, 1.024, 0.993, 0.952, 0.932, 1.055, 1.125, 0.969, 0.941, 0.936, 0.952, 1.069],
+        0.5, 1.5, unit="unadjusted / seasonally adjusted national unemployed, January..December",
+        source=f"derived: {OBS}, whole country 2019: TEM end-of-month unemployed jobseekers over "
+        "Statistics Finland's seasonally adjusted trend, normalised to mean 1 "
+        "(calibration.observed.seasonal_factors)")
+    seasonality: float = param(
+        1.0, 0.0, 2.0, unit="scale on the seasonal swing (0 = none, 1 = the national one)",
+        source="assumption: the region's seasonal swing in labour demand is the nation's")
     initial_vacancy_rate: float = param(0.02, 0.0, 0.2, unit="open vacancies / jobs at 2018-01",
                                         source="assumption")
     firms_per_1000_jobs: float = param(80.0, 5.0, 500.0, unit="firms",
@@ -452,6 +465,7 @@ def validate(cfg: ModelConfig) -> ModelConfig:
     if knots != sorted(knots) or len(set(knots)) != len(knots):
         raise ConfigError("economy.demand_path months must be strictly increasing")
     _check_len("economy.education_fit", eco.education_fit, 3)
+    _check_len("economy.seasonal_factors", eco.seasonal_factors, 12)
     for i, ed in enumerate(cfg.region.educators):
         for j, prog in enumerate(ed.programmes):
             where = f"region.educators[{i}].programmes[{j}]"

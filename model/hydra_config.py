@@ -52,7 +52,7 @@ class TrialConfig:
 CALIBRATED = ["economy.quit_rate", "economy.hire_scale", "economy.duration_penalty",
               "economy.employability_sd",
               "economy.demand_elasticity", "economy.vacancy_speed", "economy.discouragement",
-              "region.population.unemployed_to_outside_rate"]
+              "region.population.unemployed_to_outside_rate", "economy.seasonality"]
 
 
 @dataclass
@@ -91,7 +91,8 @@ class CalibrateConfig:
     # months (duration_penalty_months, not calibrated): the screening penalty is kept near that;
     # heterogeneity then carries the rest of the duration dependence.
     bounds: dict[str, list[float]] = field(default_factory=lambda: {
-        "economy.duration_penalty": [0.03, 0.10], "economy.employability_sd": [0.4, 1.6]})
+        "economy.duration_penalty": [0.03, 0.10], "economy.employability_sd": [0.4, 1.6],
+        "economy.seasonality": [0.5, 2.0]})
     spread: float = 0.5
     design: int = 128
     seeds: int = 3

@@ -29,7 +29,7 @@ import pandas as pd
 
 from agents.coaches import EmploymentService, MeetingResult, MeetingStyle, te_office_need
 from agents.educators import DEGREE, TRAINING, Programmes
-from agents.firms import Firms, SeparationRisk, demand_index
+from agents.firms import Firms, SeparationRisk, demand_drop, demand_index
 from agents.migration import in_migration, out_migration, out_migration_hazard
 from agents.municipalities import Municipality
 from agents.people import People
@@ -107,6 +107,7 @@ class RegionModel(mesa.Model):
         self.firms.separation_risk = SeparationRisk(self.people, cfg)
         self.total_base = float(self.firms.base.sum())
         self.demand = demand_index(eco, self.n_months)
+        self.demand_drop = demand_drop(self.demand)
         self.programmes = Programmes(self, reg.educators, self.sector_names, cfg.scale)
         self._initial_students(rng)
         self.rules = BenefitRules(cfg.rules)
@@ -347,7 +348,7 @@ class RegionModel(mesa.Model):
         rng, eco = self.streams["demand"], self.config.economy
         self.firms.update_demand(rng, eco, float(self.demand[t]), self.total_base)
         emp = self.firms.employment(self.people)
-        self.firms.separations(rng, self.people, eco, t, emp)
+        self.firms.separations(rng, self.people, eco, t, emp, float(self.demand_drop[t]))
         self.firms.recalls(rng, self.people, eco, t, emp)
         self._hooks("labour_demand", t)
         self.firms.open_vacancies(rng, self.people, eco, emp)

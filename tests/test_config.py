@@ -80,3 +80,10 @@ def test_bounds_settings_take_parameter_paths_as_keys():
     assert cfg.calibrate.bounds["economy.quit_rate"] == [0.004, 0.012]
     assert "economy.duration_penalty" in cfg.calibrate.bounds  # the defaults stay
     assert dict(cfg.sensitivity.bounds) == {"economy.hire_scale": [1.0, 2.0]}
+
+
+def test_seasonal_factors_need_twelve_months():
+    with pytest.raises(ConfigError, match="economy.seasonal_factors must have 12 values"):
+        compose_config(["economy.seasonal_factors=[1.0,1.0]"])
+    with pytest.raises(ConfigError, match=r"economy.seasonality = 3.0 is outside"):
+        compose_config(["economy.seasonality=3.0"])

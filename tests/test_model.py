@@ -254,3 +254,68 @@ def test_self_employment_share_is_stationary_with_the_derived_entry_from_employm
 
     assert abs(share_change(1.0)) < 0.012
     assert share_change(0.0) < -0.02
+
+
+def test_seasonal_factors_are_derived_from_the_observed_national_series(small_config):
+    """The declared factors are the ones the observed national counts give; they average 1,
+    peak in July and December and bottom out in spring and autumn."""
+    from calibration.observed import seasonal_factors
+
+    f = np.array(small_config.economy.seasonal_factors)
+    assert f.tolist() == seasonal_factors()
+    assert abs(f.mean() - 1) < 1e-3
+    assert f.argmax() == 6 and f[11] > f[10] + 0.1 and f[4] < f[0] - 0.1
+
+
+def test_the_national_path_keeps_its_knots_and_has_seasons(small_config):
+    """Every knot month keeps its published figure; between knots December is above November;
+    with seasonality 0 the path is the plain linear interpolation."""
+    from agents.firms import national_rate_path
+    from model.calendar import parse_month
+
+    eco = small_config.economy
+    n = parse_month("2028-12") + 1
+    path = national_rate_path(eco, n)
+    for k in eco.demand_path:
+        assert path[parse_month(k.month)] == pytest.approx(k.national_unemployment_rate)
+    assert path[parse_month("2021-12")] > path[parse_month("2021-11")] * 1.08
+    flat = national_rate_path(replace(eco, seasonality=0.0), n)
+    x = [parse_month(k.month) for k in eco.demand_path]
+    u = [k.national_unemployment_rate for k in eco.demand_path]
+    assert np.allclose(flat, np.interp(np.arange(n), x, u))
+
+
+def test_seasonal_demand_raises_unemployment_in_the_summer(small_config):
+    """Between two December knots (2021-12, 2022-12) the summer's end of seasonal jobs raises the
+    regional rate from May to July with the seasons, and not without them."""
+    def summer_rise(seasonality: float) -> float:
+        eco = replace(small_config.economy, seasonality=seasonality)
+        s = RegionModel(replace(small_config, economy=eco, scale=0.2, end="2022-07")).run().series(
+            "unemployment_rate")
+        return float(s["2022-07"] - s["2022-05"])
+
+    flat, seasonal = summer_rise(0.0), summer_rise(1.0)
+    assert seasonal > flat + 0.01, (flat, seasonal)
+
+
+def test_a_fall_in_demand_lays_off_that_share_temporarily(small_config):
+    """When demand falls by 5 %, firms lay off about 5 % of their employees temporarily: they are
+    unemployed, keep the link to their firm, and the firms' employment counts stay exact."""
+    m = RegionModel(small_config)
+    p, f = m.people, m.firms
+    employed = int(np.count_nonzero(p.status == Status.EMPLOYED))
+    laid_before = int(np.count_nonzero(p.temp_laid))
+    emp = f.employment(p)
+    out = f.separations(np.random.default_rng(3), p, small_config.economy, 0, emp, drop=0.05)
+    new = out["temporary_layoffs"]
+    assert int(np.count_nonzero(p.temp_laid)) - laid_before == len(new)
+    assert 0.04 * employed < len(new) < 0.07 * employed
+    assert np.all(p.status[new] == Status.UNEMPLOYED) and np.all(p.employer[new] >= 0)
+    assert np.array_equal(emp, f.employment(p))
+
+
+def test_demand_drop_is_the_fall_from_the_month_before():
+    from agents.firms import demand_drop
+
+    d = demand_drop(np.array([1.0, 0.9, 0.95, 0.95, 0.76]))
+    assert np.allclose(d, [0.0, 0.1, 0.0, 0.0, 0.2])
