@@ -234,8 +234,11 @@ class Firms:
 
     def recalls(self, rng: np.random.Generator, people: People, cfg: EconomyConfig, t: int,
                 emp: np.ndarray) -> np.ndarray:
-        """Temporarily laid-off workers return to their firm when it wants staff again."""
-        laid = people.temp_laid.nonzero()[0]
+        """Temporarily laid-off workers return to their firm when it wants staff again.
+
+        Workers laid off this month (spell 0) wait at least until the next month.
+        """
+        laid = (people.temp_laid & (people.spell > 0)).nonzero()[0]
         if len(laid) == 0:
             return laid
         gap = self.desired - emp

@@ -217,8 +217,9 @@ class EconomyConfig:
         "Statistics Finland's seasonally adjusted trend, normalised to mean 1 "
         "(calibration.observed.seasonal_factors)")
     seasonality: float = param(
-        1.0, 0.0, 2.0, unit="scale on the seasonal swing (0 = none, 1 = the national one)",
-        source="assumption: the region's seasonal swing in labour demand is the nation's")
+        1.0, 0.0, 2.0, unit="scale on the national rate's seasonal swing (0 = none, 1 = as "
+        "published); regional demand swings demand_elasticity times as much",
+        source="assumption: the region's seasons are the nation's")
     initial_vacancy_rate: float = param(0.02, 0.0, 0.2, unit="open vacancies / jobs at 2018-01",
                                         source="assumption")
     firms_per_1000_jobs: float = param(80.0, 5.0, 500.0, unit="firms",

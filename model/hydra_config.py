@@ -52,7 +52,8 @@ class TrialConfig:
 CALIBRATED = ["economy.quit_rate", "economy.hire_scale", "economy.duration_penalty",
               "economy.employability_sd",
               "economy.demand_elasticity", "economy.vacancy_speed", "economy.discouragement",
-              "region.population.unemployed_to_outside_rate", "economy.seasonality"]
+              "region.population.unemployed_to_outside_rate", "economy.seasonality",
+              "region.population.initial_selection_hazard", "economy.recall_rate"]
 
 
 @dataclass
@@ -92,9 +93,10 @@ class CalibrateConfig:
     # heterogeneity then carries the rest of the duration dependence.
     bounds: dict[str, list[float]] = field(default_factory=lambda: {
         "economy.duration_penalty": [0.03, 0.10], "economy.employability_sd": [0.4, 1.6],
-        "economy.seasonality": [0.5, 2.0]})
+        "economy.seasonality": [0.5, 2.0], "region.population.initial_selection_hazard": [0.03, 0.4],
+        "economy.recall_rate": [0.1, 0.9]})
     spread: float = 0.5
-    design: int = 128
+    design: int = 192
     seeds: int = 3
     local_iterations: int = 60
     accept: float = 0.1

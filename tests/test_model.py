@@ -273,7 +273,7 @@ def test_the_national_path_keeps_its_knots_and_has_seasons(small_config):
     from agents.firms import national_rate_path
     from model.calendar import parse_month
 
-    eco = small_config.economy
+    eco = replace(small_config.economy, seasonality=1.0)
     n = parse_month("2028-12") + 1
     path = national_rate_path(eco, n)
     for k in eco.demand_path:
