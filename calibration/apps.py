@@ -72,7 +72,7 @@ def calibrate_app(cfg: DictConfig) -> None:
     """``kohtaanto calibrate``."""
     from calibration.calibrate import INSTALL_DIR, Calibration, calibrate, fit_report, write_report
     from calibration.parameters import select, selected_names
-    from calibration.targets import targets
+    from calibration.targets import TARGET_END, targets
     from model.cli import _fail, write_text_cfg
 
     logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -93,7 +93,7 @@ def calibrate_app(cfg: DictConfig) -> None:
             print("screened in: " + ", ".join(p.name for p in params))
         settings = Calibration(params, int(c.design), int(c.seeds), int(c.local_iterations),
                                float(c.accept), int(c.chunk_size), int(cfg.seed))
-        tg = targets(last=c.end if c.end < "2022-12" else "2022-12")
+        tg = targets(last=min(c.end, TARGET_END))
         record = calibrate(settings, base, tg, out, int(c.workers))
     except ConfigError as exc:
         _fail(str(exc))

@@ -36,8 +36,10 @@ from calibration.parameters import Parameter, apply  # noqa: E402
 from calibration.targets import (  # noqa: E402
     DESTINATIONS,
     EXIT_TO_SERVICES,
+    TARGET_END,
     distance,
     fit_table,
+    held_out,
     simulated,
 )
 from model.output import atomic_write, write_table, write_text  # noqa: E402
@@ -161,9 +163,12 @@ def fit_report(base, values: dict[str, float], tg: pd.DataFrame, out: Path, seed
     from model.region_model import RegionModel
 
     cfg = apply(base, values)
+    # the runs go on to the last held-out point (a seed's months before that do not change)
+    hold = held_out(min(cfg.end, TARGET_END))
+    run_cfg = replace(cfg, end=max(cfg.end, *hold.month)) if len(hold) else cfg
     sims, lahti, untargeted = [], [], []
     for k in range(seeds):
-        m = RegionModel(replace(cfg, seed=seed + k)).run()
+        m = RegionModel(replace(run_cfg, seed=seed + k)).run()
         sims.append(simulated(m, tg))
         lahti.append(m.series("unemployment_rate", "Lahti"))
         end = min(23, m.t - 1)
@@ -172,17 +177,25 @@ def fit_report(base, values: dict[str, float], tg: pd.DataFrame, out: Path, seed
     ft = fit_table(sims.mean(axis=0), tg)
     ft["simulated_low"], ft["simulated_high"] = sims.min(axis=0), sims.max(axis=0)
     write_table(Path(out) / "fit.csv", ft)
+    band = pd.concat(lahti, axis=1)
+    if len(hold):
+        at = band.reindex(hold.month)
+        write_table(Path(out) / "held_out.csv", hold.assign(
+            simulated=at.mean(axis=1).to_numpy(), simulated_low=at.min(axis=1).to_numpy(),
+            simulated_high=at.max(axis=1).to_numpy()))
     extra = pd.concat(untargeted).groupby(["what", "key"], sort=False).agg(
         observed=("observed", "first"), simulated=("simulated", "mean")).reset_index()
     write_table(Path(out) / "untargeted.csv", extra)
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.5))
-    band = pd.concat(lahti, axis=1)
     x = pd.PeriodIndex(band.index, freq="M").to_timestamp()
     axes[0].fill_between(x, band.min(axis=1) * 100, band.max(axis=1) * 100, alpha=0.3,
                          label="model (seeds)")
     obs = tg[(tg.pattern == "lahti_rate")]
     axes[0].plot(pd.PeriodIndex(obs.month, freq="M").to_timestamp(), obs.value * 100, "o",
-                 color="crimson", label="observed")
+                 color="crimson", label="observed (targets)")
+    if len(hold):
+        axes[0].plot(pd.PeriodIndex(hold.month, freq="M").to_timestamp(), hold.value * 100, "o",
+                     mfc="none", color="crimson", label="observed (held out)")
     axes[0].set_title("Lahti unemployment rate, %")
     axes[0].legend()
     d = ft[ft.pattern == "duration"]
@@ -240,6 +253,13 @@ def write_report(out: Path, record: dict, ft: pd.DataFrame, c: Calibration) -> N
         col = draws[name]
         lines.append(f"| {name} | {v:.4g} | {col.mean():.4g} | {col.std():.3g} | {col.min():.4g} "
                      f"| {col.max():.4g} |")
+    if (out / "held_out.csv").exists():
+        hold = pd.read_csv(out / "held_out.csv", dtype={"month": str})
+        err = (hold.simulated - hold.value) * 100
+        lines += ["", f"Held out (Lahti's rate after the calibration window, never a target; "
+                  f"`held_out.csv`): RMSE {np.sqrt(np.mean(err ** 2)):.2f} pp over {len(hold)} "
+                  "points, " + ", ".join(f"{mo} {e:+.1f}" for mo, e in zip(hold.month, err,
+                                                                           strict=True)) + "."]
     extra = pd.read_csv(out / "untargeted.csv") if (out / "untargeted.csv").exists() else None
     if extra is not None and len(extra):
         lines += ["", "Not targets (Finland 2015 register against the model's 2018–2019; "

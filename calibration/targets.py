@@ -45,7 +45,20 @@ def _row(metric: str, area: str, period: str) -> tuple[float, str]:
     return float(sel.value.iloc[0]), str(sel.source.iloc[0])
 
 
-def targets(first: str = "2018-01", last: str = "2022-12") -> pd.DataFrame:
+#: The last month of the calibration window; observed points after it are held out.
+TARGET_END = "2022-12"
+
+
+def held_out(after: str = TARGET_END) -> pd.DataFrame:
+    """Lahti's observed monthly unemployment rate after the calibration window (never a target).
+
+    Columns ``month, value, source``; the fit report compares the model with them out of sample.
+    """
+    obs = monthly_points("unemployment_rate", ["Lahti"])
+    return obs[obs.month > after][["month", "value", "source"]].reset_index(drop=True)
+
+
+def targets(first: str = "2018-01", last: str = TARGET_END) -> pd.DataFrame:
     """Every target: pattern, indicator, municipality, group, month, value, unit, kind, source."""
     rows = []
 

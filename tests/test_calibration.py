@@ -160,8 +160,13 @@ def test_calibrate_command_screens_then_calibrates_and_writes_the_fit(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "screened in:" in r.stdout
     for name in ("calibrated.yaml", "draws.csv", "design.csv", "fit.csv", "fit.png", "report.md",
-                 "screening/indices.csv", "untargeted.csv"):
+                 "screening/indices.csv", "untargeted.csv", "held_out.csv"):
         assert (out / name).exists(), name
+    # Lahti's points after the calibration window are compared out of sample, never fitted
+    hold = pd.read_csv(out / "held_out.csv", dtype={"month": str})
+    assert hold.month.min() > "2020-12" and {"2021-02", "2025-01"} <= set(hold.month)
+    assert hold.simulated.between(0.05, 0.35).all()
+    assert "Held out" in (out / "report.md").read_text()
     extra = pd.read_csv(out / "untargeted.csv")
     shares = extra[extra.what == "ended_spells_share"]
     assert set(shares.key) == {"work", "services", "outside"}
