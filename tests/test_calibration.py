@@ -175,3 +175,13 @@ def test_calibrate_command_screens_then_calibrates_and_writes_the_fit(tmp_path):
     fit = pd.read_csv(out / "fit.csv")
     assert {"value", "simulated", "simulated_low", "simulated_high", "error_in_units",
             "source"} <= set(fit.columns)
+
+
+def test_held_out_points_are_never_targets():
+    from calibration.targets import TARGET_END, held_out
+
+    hold = held_out()
+    assert len(hold) >= 5 and (hold.month > TARGET_END).all() and "2025-01" in set(hold.month)
+    tg = targets()
+    lahti = tg[tg.pattern == "lahti_rate"]
+    assert (lahti.month <= TARGET_END).all() and not set(lahti.month) & set(hold.month)

@@ -319,3 +319,17 @@ def test_demand_drop_is_the_fall_from_the_month_before():
 
     d = demand_drop(np.array([1.0, 0.9, 0.95, 0.95, 0.76]))
     assert np.allclose(d, [0.0, 0.1, 0.0, 0.0, 0.2])
+
+
+def test_workers_laid_off_this_month_are_recalled_from_the_next(small_config):
+    """Recalls skip this month's layoffs even where firms want staff; a month later they count."""
+    m = RegionModel(small_config)
+    p, f, eco = m.people, m.firms, small_config.economy
+    emp = f.employment(p)
+    new = f.separations(np.random.default_rng(3), p, eco, 0, emp, drop=0.05)["temporary_layoffs"]
+    f.desired = f.desired + 1000.0  # every firm wants staff
+    back = f.recalls(np.random.default_rng(4), p, eco, 0, emp)
+    assert len(new) > 100 and not np.isin(back, new).any()
+    p.spell[new] = 1
+    back = f.recalls(np.random.default_rng(5), p, eco, 1, emp)
+    assert np.isin(new, back).mean() > 0.5 * eco.recall_rate
