@@ -70,8 +70,13 @@ def out_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t:
 
 def in_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t: int,
                  expected_out: np.ndarray, n_fields: int,
-                 take_vacancy: Callable[[np.ndarray], np.ndarray]) -> dict[str, np.ndarray]:
-    """Create this month's domestic in-movers and immigrants; returns them by kind."""
+                 take_vacancy: Callable[[np.ndarray], np.ndarray],
+                 unemployed_factor: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Create this month's domestic in-movers and immigrants; returns them by kind.
+
+    ``unemployed_factor`` (by municipality) scales the domestic in-movers' unemployed share:
+    movers resemble the residents of the municipality they move to.
+    """
     reg, mig = cfg.region, cfg.region.migration
     pops = np.array([m.population for m in reg.municipalities]) * cfg.scale
     net = np.array(mig.net_per_1000_by_age) / 1000.0 / 12.0 * pops.sum()
@@ -102,7 +107,9 @@ def in_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t: 
                                Status.OUTSIDE], dtype=np.uint8)[s]
         else:
             r = rng.random(n)
-            status = np.where(r < mig.in_unemployed_share, Status.UNEMPLOYED,
+            share = mig.in_unemployed_share * (1.0 if unemployed_factor is None
+                                               else unemployed_factor[muni])
+            status = np.where(r < np.minimum(share, 0.85), Status.UNEMPLOYED,
                               np.where(r < 0.85, Status.EMPLOYED, Status.OUTSIDE)).astype(np.uint8)
             status = np.where(age_m < 20 * 12, Status.STUDENT, status).astype(np.uint8)
         # Movers who come for a job take an open vacancy; without one they arrive unemployed.

@@ -98,9 +98,9 @@ class PopulationConfig:
         source="assumption: keeps the outside stock roughly stable")
     entry_local_elasticity: float = param(
         1.0, 0.0, 2.0, unit="elasticity to the municipality's unemployment odds",
-        source="assumption: entries into unemployment from outside the labour force are more "
-        "frequent where jobs are scarce, like separations (SeparationRisk); 0 = the same rates "
-        "everywhere")
+        source="assumption: entries into unemployment from outside the labour force, and the "
+        "unemployed share of domestic in-movers, are higher where jobs are scarce, like "
+        "separations (SeparationRisk); 0 = the same everywhere")
     employed_to_outside_rate: float = param(0.0015, 0.0, 0.05, unit="per month",
                                             source="assumption")
     unemployed_to_outside_rate: float = param(

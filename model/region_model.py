@@ -145,6 +145,10 @@ class RegionModel(mesa.Model):
         outside0 = self.people.muni[(self.people.status == Status.OUTSIDE).nonzero()[0]]
         mean_odds = float(odds[outside0].mean()) if len(outside0) else 1.0
         self.entry_factor = odds / max(mean_odds, 1e-12)
+        # Domestic in-movers' unemployed share likewise (relative to the population-weighted
+        # average, as movers are spread by population).
+        pops = np.array([m.population for m in reg.municipalities], dtype=float)
+        self.mover_factor = odds / float(odds @ pops / pops.sum())
         self.se_from_employment = self._self_employment_from_employment()
         self.people.refresh_history_counts()
         self.recorder.initial_by_status = np.bincount(
@@ -291,7 +295,8 @@ class RegionModel(mesa.Model):
         leavers, expected = out_migration(mrng, p, cfg, t,
                                           _fit(self.outmigration_factor, p.capacity))
         p.leave(leavers, t)
-        in_migration(mrng, p, cfg, t, expected, len(self.sector_names), self._take_vacancy)
+        in_migration(mrng, p, cfg, t, expected, len(self.sector_names), self._take_vacancy,
+                     self.mover_factor)
         self._hooks("demography", t)
 
     def _self_employment_from_employment(self) -> float:

@@ -221,16 +221,21 @@ def test_mobility_support_sends_applications_further(monkeypatch):
         # with supported people), and the hidden pool's rows follow the public pool's
         n_types, pool_rows = 40, len(probs) // 2
         home, work = (rows % n_types) // 8, cat // 8
-        seen.append((home != work, rows % pool_rows >= n_types))
+        seen.append((home != work, rows % pool_rows >= n_types, home))
         return cat
 
     monkeypatch.setattr(matching, "draw_categories", watched)
     run("scenario=mobility", "scenario.mobility.friction_reduction=1.0",
         "scenario.mobility.capacity=3000", short=["scale=0.05", "end=2021-09"])
-    away = np.concatenate([a for a, _ in seen])
-    sup = np.concatenate([s for _, s in seen])
+    away, sup, home = (np.concatenate([x[k] for x in seen]) for k in range(3))
     assert sup.sum() > 500
-    assert away[sup].mean() > away[~sup].mean() + 0.05
+    # compared within each home municipality, weighted by the supported applications: who is
+    # supported (Lahti, the hub, or a smaller municipality) must not decide the result
+    diffs = [(np.count_nonzero(sup & (home == h)),
+              away[sup & (home == h)].mean() - away[~sup & (home == h)].mean())
+             for h in np.unique(home[sup]) if np.count_nonzero(sup & (home == h)) >= 50]
+    w, d = np.array(diffs).T
+    assert np.average(d, weights=w) > 0.03, diffs
 
 
 def test_capacities_are_never_exceeded():

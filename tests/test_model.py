@@ -333,3 +333,21 @@ def test_workers_laid_off_this_month_are_recalled_from_the_next(small_config):
     p.spell[new] = 1
     back = f.recalls(np.random.default_rng(5), p, eco, 1, emp)
     assert np.isin(new, back).mean() > 0.5 * eco.recall_rate
+
+
+def test_in_movers_unemployed_share_follows_the_destination(small_config):
+    """Domestic in-movers' unemployed share scales with the destination's factor."""
+    from agents.migration import in_migration
+
+    m = RegionModel(small_config)
+    p = m.people
+    factor = np.array([2.0, 0.0, 1.0, 1.0, 1.0])
+    out = in_migration(np.random.default_rng(7), p, small_config, 0, np.full(5, 400.0),
+                       len(m.sector_names), lambda idx: np.zeros(len(idx), np.int64), factor)
+    dom = out["domestic"]
+    adult = dom[p.age_m[dom] >= 20 * 12]
+    unemployed = p.status[adult] == Status.UNEMPLOYED
+    share = [unemployed[p.muni[adult] == k].mean() for k in (0, 1, 2)]
+    base = small_config.region.migration.in_unemployed_share
+    assert share[1] == 0.0
+    assert abs(share[0] - 2 * base) < 0.06 and abs(share[2] - base) < 0.06, share
