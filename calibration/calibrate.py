@@ -103,7 +103,10 @@ def calibrate(c: Calibration, base, tg: pd.DataFrame, out: Path, workers: int = 
     names = [p.name for p in c.parameters]
     lo = np.array([p.low for p in c.parameters])
     hi = np.array([p.high for p in c.parameters])
-    unit = qmc.Sobol(len(names), scramble=True, seed=c.seed).random(c.design)
+    # the first ``design`` points of a Sobol sequence of the next power of two (the same points
+    # as ``random(design)``, without scipy's warning; a power of two keeps the design balanced)
+    m = int(np.ceil(np.log2(c.design)))
+    unit = qmc.Sobol(len(names), scramble=True, seed=c.seed).random_base2(m)[:c.design]
     default = np.clip([p.default for p in c.parameters], lo, hi)  # the default, inside the ranges
     points = np.vstack([default, lo + unit * (hi - lo)])
     jobs = []
