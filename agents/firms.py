@@ -186,37 +186,38 @@ class Firms:
         quits = self.separation_risk.draw(rng, people, employed, cfg.quit_rate, t)
         emp -= np.bincount(people.employer[quits], minlength=len(self))
         people.move(quits, Status.UNEMPLOYED, t)
+        employed = employed[people.status[employed] == Status.EMPLOYED]
         dropped = np.zeros(0, np.int64)
         if drop > 0:
-            employed = (people.status == Status.EMPLOYED).nonzero()[0]
             dropped = bernoulli_indices(rng, employed, self.layoff_probability(
                 people, employed, np.full(len(self), drop)))
-            firm = people.employer[dropped]
-            emp -= np.bincount(firm, minlength=len(self))
-            people.move(dropped, Status.UNEMPLOYED, t)
-            people.temp_laid[dropped] = True
-            people.employer[dropped] = firm
+            self._lay_off(people, dropped, np.ones(len(dropped), bool), t, emp)
+            employed = employed[people.status[employed] == Status.EMPLOYED]
 
         excess = emp - self.desired
         p_lay = np.clip(np.where(emp > 0, excess * cfg.layoff_speed / np.maximum(emp, 1), 0), 0, 1)
         shrinking = p_lay > 0
         laid = np.zeros(0, np.int64)
         if np.any(shrinking):
-            employed = (people.status == Status.EMPLOYED).nonzero()[0]
             at_risk = employed[shrinking[people.employer[employed]]]
             laid = bernoulli_indices(rng, at_risk, self.layoff_probability(people, at_risk, p_lay))
         temp = rng.random(len(laid)) < cfg.temporary_layoff_share
-        recall_firm = people.employer[laid[temp]]
-        emp -= np.bincount(people.employer[laid], minlength=len(self))
-        people.move(laid, Status.UNEMPLOYED, t)
-        people.temp_laid[laid[temp]] = True
-        people.employer[laid[temp]] = recall_firm
+        self._lay_off(people, laid, temp, t, emp)
 
         expired = (people.temp_laid & (people.spell >= cfg.temporary_layoff_max_months)).nonzero()[0]
         people.temp_laid[expired] = False
         people.employer[expired] = -1
         return {"quits": quits, "layoffs": np.concatenate([dropped, laid]),
                 "temporary_layoffs": np.concatenate([dropped, laid[temp]])}
+
+    def _lay_off(self, people: People, laid: np.ndarray, temporary: np.ndarray, t: int,
+                 emp: np.ndarray) -> None:
+        """Move ``laid`` into unemployment; the ``temporary`` ones keep their firm for recall."""
+        firm = people.employer[laid]
+        emp -= np.bincount(firm, minlength=len(self))
+        people.move(laid, Status.UNEMPLOYED, t)
+        people.temp_laid[laid[temporary]] = True
+        people.employer[laid[temporary]] = firm[temporary]
 
     def layoff_probability(self, people: People, at_risk: np.ndarray,
                            p_lay: np.ndarray) -> np.ndarray:
