@@ -13,6 +13,7 @@ import numpy as np
 
 from agents.people import People
 from model.config import EducatorConfig, ServicesConfig
+from model.indices import nonzero
 
 DEGREE, TRAINING = 0, 1
 
@@ -64,7 +65,7 @@ class Programmes:
 
     def enrolled(self, people: People) -> np.ndarray:
         """People currently in each programme (counted afresh)."""
-        prog = people.programme[(people.programme >= 0).nonzero()[0]]
+        prog = people.programme[nonzero(people.programme >= 0)]
         return np.bincount(prog, minlength=len(self))
 
     def count(self, people: People) -> None:
@@ -118,7 +119,7 @@ class Programmes:
         chosen = np.full(len(idx), -1, dtype=np.int64)
         levels = np.full(len(idx), -1, np.int8) if level is None else np.asarray(level)[perm]
         for lev in ((-1,) if level is None else np.unique(levels)):
-            who = (levels == lev).nonzero()[0]
+            who = nonzero(levels == lev)
             room = free if lev < 0 else free * (self.level == lev)
             if room.sum() == 0:
                 continue
@@ -156,8 +157,8 @@ class Programmes:
                   among: np.ndarray | None = None) -> np.ndarray:
         """People in ``status`` whose programme ends this month (only ``among`` them, if given)."""
         if among is None:
-            return ((people.status == status) & (people.service_end >= 0)
-                    & (people.service_end <= t)).nonzero()[0]
+            return nonzero((people.status == status) & (people.service_end >= 0)
+                           & (people.service_end <= t))
         end = people.service_end[among]
         return among[(people.status[among] == status) & (end >= 0) & (end <= t)]
 

@@ -15,6 +15,7 @@ import numpy as np
 from agents.people import People
 from model.calendar import parse_month
 from model.config import EconomyConfig, ModelConfig
+from model.indices import nonzero
 from model.rng import bernoulli_indices
 from model.statuses import Status
 
@@ -104,7 +105,7 @@ class SeparationRisk:
         self.edu = np.array([pc.rel_risk_basic, pc.rel_risk_upper, 1.0]) ** k
         self.foreign = pc.rel_risk_foreign ** k
         self.young = pc.rel_risk_young ** k
-        emp = (people.status == Status.EMPLOYED).nonzero()[0]
+        emp = nonzero(people.status == Status.EMPLOYED)
         personal = self._personal(people, emp)
         munis = cfg.region.municipalities
         mean_p = np.bincount(people.muni[emp], weights=personal, minlength=len(munis)) / np.maximum(
@@ -159,12 +160,12 @@ class Firms:
 
     def employment(self, people: People) -> np.ndarray:
         """Regular (unsubsidised) employees per firm."""
-        emp = people.employer[(people.status == Status.EMPLOYED).nonzero()[0]]
+        emp = people.employer[nonzero(people.status == Status.EMPLOYED)]
         return np.bincount(emp, minlength=len(self))
 
     def laid_off(self, people: People) -> np.ndarray:
         """Temporarily laid-off workers per firm, waiting for recall."""
-        return np.bincount(people.employer[people.temp_laid.nonzero()[0]], minlength=len(self))
+        return np.bincount(people.employer[nonzero(people.temp_laid)], minlength=len(self))
 
     def update_demand(self, rng: np.random.Generator, cfg: EconomyConfig, index: float,
                       total_base: float) -> None:
@@ -174,15 +175,17 @@ class Firms:
         self.desired = weight * (index * total_base / weight.sum())
 
     def separations(self, rng: np.random.Generator, people: People, cfg: EconomyConfig, t: int,
-                    emp: np.ndarray, drop: float = 0.0) -> dict[str, np.ndarray]:
+                    emp: np.ndarray, drop: float = 0.0,
+                    employed: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """Quits, layoffs (temporary or permanent) and expiry of long temporary layoffs.
 
         ``drop`` is the share by which demand fell this month (:func:`demand_drop`): every firm
         lays that share off temporarily, the riskier employees first. Firms still above their
         desired size then shed part of the excess. ``emp`` (regular employees per firm) is
-        updated in place.
+        updated in place. ``employed`` are the regular employees, if the caller has them.
         """
-        employed = (people.status == Status.EMPLOYED).nonzero()[0]
+        if employed is None:
+            employed = nonzero(people.status == Status.EMPLOYED)
         quits = self.separation_risk.draw(rng, people, employed, cfg.quit_rate, t)
         emp -= np.bincount(people.employer[quits], minlength=len(self))
         people.move(quits, Status.UNEMPLOYED, t)
@@ -204,7 +207,7 @@ class Firms:
         temp = rng.random(len(laid)) < cfg.temporary_layoff_share
         self._lay_off(people, laid, temp, t, emp)
 
-        expired = (people.temp_laid & (people.spell >= cfg.temporary_layoff_max_months)).nonzero()[0]
+        expired = nonzero(people.temp_laid & (people.spell >= cfg.temporary_layoff_max_months))
         people.temp_laid[expired] = False
         people.employer[expired] = -1
         return {"quits": quits, "layoffs": np.concatenate([dropped, laid]),
@@ -239,7 +242,7 @@ class Firms:
 
         Workers laid off this month (spell 0) wait at least until the next month.
         """
-        laid = (people.temp_laid & (people.spell > 0)).nonzero()[0]
+        laid = nonzero(people.temp_laid & (people.spell > 0))
         if len(laid) == 0:
             return laid
         gap = self.desired - emp

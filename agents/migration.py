@@ -16,6 +16,7 @@ import numpy as np
 from agents.people import People
 from agents.population import AGE_BAND_EDGES, new_people
 from model.config import ModelConfig
+from model.indices import nonzero
 from model.rng import bernoulli_indices, categorical, cdf_of
 from model.statuses import Status
 
@@ -49,13 +50,14 @@ def out_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t:
                   factor: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """People who leave the region this month; returns (leavers, expected leavers by age band)."""
     mig = cfg.region.migration
-    act = people.active.nonzero()[0]
+    act = nonzero(people.active)
     rates = np.array(mig.out_rate_by_age) / 12.0
-    by_month = np.bincount(people.age_m, minlength=1)  # free slots are at age 0; nobody active is
-    by_month[0] = 0
-    n_band = np.bincount(BAND_OF_MONTH[:len(by_month)], weights=by_month, minlength=5)[:5]
+    # People at or above each band's lower age (free slots are at age 0; nobody active is).
+    at_least = np.array([np.count_nonzero(people.age_m > 0)]
+                        + [np.count_nonzero(people.age_m >= a * 12) for a in AGE_BAND_EDGES])
+    n_band = (at_least - np.append(at_least[1:], 0)).astype(float)
     expected = n_band * rates
-    yt_age = people.age_m[((people.edu == 2) & (people.age_m < 30 * 12)).nonzero()[0]]  # free: edu 0
+    yt_age = people.age_m[nonzero((people.edu == 2) & (people.age_m < 30 * 12))]  # free: edu 0
     yt_band = np.bincount(BAND_OF_MONTH[yt_age], minlength=5)[:5]
     expected += yt_band * rates * (mig.tertiary_out_factor_young - 1.0)
     # Thinning: candidates at the highest rate, each kept with its own rate / highest.
@@ -113,7 +115,7 @@ def in_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t: 
                               np.where(r < 0.85, Status.EMPLOYED, Status.OUTSIDE)).astype(np.uint8)
             status = np.where(age_m < 20 * 12, Status.STUDENT, status).astype(np.uint8)
         # Movers who come for a job take an open vacancy; without one they arrive unemployed.
-        for_job = (status == Status.EMPLOYED).nonzero()[0]
+        for_job = nonzero(status == Status.EMPLOYED)
         wants_job = idx[for_job]
         firm = take_vacancy(wants_job)
         got = firm >= 0

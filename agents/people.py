@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from model.indices import nonzero
 from model.statuses import (
     HAS_EMPLOYER,
     IS_JOBSEEKER,
@@ -130,10 +131,10 @@ class People:
 
     def allocate(self, n: int) -> np.ndarray:
         """Return ``n`` free slot indices (growing the arrays if needed); fields hold empty values."""
-        free = (self.status == Status.EMPTY).nonzero()[0]
+        free = nonzero(self.status == Status.EMPTY)
         if len(free) < n:
             self._grow(max(int(self.capacity * 1.25), self.capacity + n - len(free)))
-            free = (self.status == Status.EMPTY).nonzero()[0]
+            free = nonzero(self.status == Status.EMPTY)
         return free[:n]
 
     @property
@@ -253,9 +254,12 @@ class People:
         self.unemp_months16 = POP16[self.unemp_hist]
         self.work_months28 = popcount32(self.work_hist)
 
-    def refresh_codes(self) -> None:
-        """Recompute everyone's group flags (at the start of each month)."""
-        self.month_code = self.compute_group_code(slice(None))
+    def refresh_codes(self, known: np.ndarray | None = None) -> None:
+        """Recompute everyone's group flags (at the start of each month).
+
+        ``known`` are the flags as they stand now, if the caller has computed them already.
+        """
+        self.month_code = self.compute_group_code(slice(None)) if known is None else known
 
     def group_code(self, idx: np.ndarray) -> np.ndarray:
         """Group flags of people ``idx`` as at the start of the month (or their entry).
@@ -282,6 +286,11 @@ class People:
                   | ~(seeker | entitled)).view(u8)
         return (no_erb | under30 | foreign) | (under30 << u8(1)) | (foreign << u8(2)) | (
             no_erb << u8(3))
+
+    @property
+    def changed(self) -> bool:
+        """Whether anyone has changed status since the last :meth:`take_transitions`."""
+        return bool(self._log)
 
     def take_transitions(self) -> Transitions:
         """This month's logged changes of status (and start a new log)."""
@@ -317,7 +326,7 @@ class People:
 
     def to_frame(self) -> pd.DataFrame:
         """The whole population (occupied slots) as a DataFrame indexed by person id."""
-        idx = self.active.nonzero()[0]
+        idx = nonzero(self.active)
         data = {name: getattr(self, name)[idx] for name in FIELDS}
         df = pd.DataFrame(data, index=pd.Index(idx, name="person"))
         names = dict(enumerate(STATUS_LABELS))

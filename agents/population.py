@@ -12,6 +12,7 @@ import numpy as np
 
 from agents.people import People
 from model.config import ModelConfig
+from model.indices import nonzero
 from model.rng import bernoulli_indices, categorical, cdf_of
 from model.statuses import Benefit, Status
 
@@ -70,7 +71,7 @@ def synthesise(cfg: ModelConfig, rng: np.random.Generator, sector_shares: np.nda
             * np.where(age < 25, pc.rel_risk_young, 1.0))
     band = np.searchsorted(AGE_BAND_EDGES, age, side="right")
     for m, mc in enumerate(reg.municipalities):
-        here = ((muni == m) & ~student).nonzero()[0]
+        here = nonzero((muni == m) & ~student)
         n_lf = min(len(here), stochastic_round(rng, mc.participation * sizes[m]))
         w = LF_AGE_WEIGHT[band[here]]
         lf = rng.choice(here, size=n_lf, replace=False, p=w / w.sum())

@@ -19,6 +19,7 @@ import numpy as np
 from agents.people import People
 from model.calendar import parse_month
 from model.config import FinancingRegime, RulesConfig
+from model.indices import nonzero
 from model.statuses import Benefit, Status, is_benefit_status
 
 RECEIVING = np.zeros(Status.EMPTY + 1, dtype=bool)
@@ -70,7 +71,7 @@ class BenefitRules:
         ``receiving`` are the people in a benefit status, if already known.
         """
         if receiving is None:
-            receiving = is_benefit_status(people.status).nonzero()[0]
+            receiving = nonzero(is_benefit_status(people.status))
         idx = receiving[people.benefit[receiving] == Benefit.NONE]
         if len(idx) == 0:
             return
@@ -85,7 +86,7 @@ class BenefitRules:
     def pay(self, people: People, t: int) -> Payments:
         """Pay this month's benefits and work out the municipal share."""
         cfg = self.cfg
-        idx = is_benefit_status(people.status).nonzero()[0]
+        idx = nonzero(is_benefit_status(people.status))
         self.assign(people, t, idx)  # after this everyone in idx has a benefit
         days = cfg.days_per_month
         erb = people.benefit[idx] == Benefit.EARNINGS_RELATED

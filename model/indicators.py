@@ -27,6 +27,7 @@ import pandas as pd
 
 from agents.people import People, Transitions
 from model.calendar import month_label
+from model.indices import nonzero
 from model.statuses import (
     GROUPS,
     IS_SERVICE,
@@ -50,6 +51,12 @@ GROUP_MATRIX = np.array([
     [(c & 8) > 0 for c in range(N_COMBO)],
 ], dtype=float)
 
+
+
+def _duration_counts(spell: np.ndarray) -> np.ndarray:
+    """Unemployed by duration bucket (:data:`DURATION_LABELS`) from their spells."""
+    b = np.searchsorted(DURATION_EDGES, spell, side="right")
+    return np.bincount(b, minlength=len(DURATION_EDGES) + 1)
 
 
 def by_group(counts: np.ndarray) -> np.ndarray:
@@ -118,6 +125,10 @@ class Recorder:
         self._rg = {k: i for i, k in enumerate(REGION)}
         self._month_events = np.zeros((N_COMBO * self.M, len(EVENTS)))
         self._pending: list[tuple[int, np.ndarray, np.ndarray, np.ndarray | None]] = []
+        #: (month, unemployed by duration bucket at its start), counted by :meth:`close`.
+        self._next_duration: tuple[int, np.ndarray] | None = None
+        #: (month, everyone's group flags at its end), computed by :meth:`close`.
+        self.end_codes: tuple[int, np.ndarray] | None = None
         self._month_unattributed = np.zeros((self.M, len(EVENTS)))
         #: Cost of each intervention by month (real euros), for the region only.
         self.cost_names = list(cost_names or [])
@@ -170,11 +181,18 @@ class Recorder:
         self.region[t, self._rg[name]] = value
 
     def duration_start(self, t: int, people: People) -> None:
-        """Record the unemployed stock by duration bucket at the start of month ``t``."""
+        """Record the unemployed stock by duration bucket at the start of month ``t``.
+
+        The previous month's :meth:`close` has counted it already; that count is used if nobody
+        has changed status since (``people`` has logged no transition).
+        """
         self.current_t = t
-        sp = people.spell[(people.status == Status.UNEMPLOYED).nonzero()[0]]
-        b = np.searchsorted(DURATION_EDGES, sp, side="right")
-        self.duration_stock[t] = np.bincount(b, minlength=len(DURATION_LABELS))
+        if self._next_duration is not None and self._next_duration[0] == t and not people.changed:
+            self.duration_stock[t] = self._next_duration[1]
+        else:
+            sp = people.spell[nonzero(people.status == Status.UNEMPLOYED)]
+            self.duration_stock[t] = _duration_counts(sp)
+        self._next_duration = None
 
     # -------------------------------------------------------------- stocks
     def _transitions(self, t: int, tr: Transitions) -> None:
@@ -211,13 +229,14 @@ class Recorder:
         u8 = np.uint8
         if is_seeker is None:  # jobseekers' mask, if the caller has not computed it already
             is_seeker = is_jobseeker(st)
-        seekers = is_seeker.nonzero()[0]
+        seekers = nonzero(is_seeker)
         under30 = people.age_m < 30 * 12
         foreign = people.foreign
         no_erb = ~entitled_fn(people, slice(None), t)
         no_erb[seekers] = people.benefit[seekers] != Benefit.EARNINGS_RELATED
         code = ((no_erb | under30 | foreign).view(u8) | (under30.view(u8) << u8(1))
                 | (foreign.view(u8) << u8(2)) | (no_erb.view(u8) << u8(3)))
+        self.end_codes = (t, code)
         n_base = N_COMBO * self.M
         n_st = N_STATUS + 1
         # everyone: ((code, muni), status, education) x component (0 here)
@@ -243,6 +262,7 @@ class Recorder:
         counts = np.bincount(ka, minlength=n_base * n_st * 3 * N_COMP).astype(float).reshape(
             N_COMBO, self.M, n_st, 3, N_COMP)
         risk = un & (spell >= 6) & ~long
+        self._next_duration = (t + 1, _duration_counts(spell[un]))
         plan = (t - people.plan_date[seekers]) < self.plan_valid
         ben = np.where(s_st == Status.SUBSIDISED, u8(0), people.benefit[seekers])
         flags = (risk.view(u8) + people.temp_laid[seekers].view(u8) * u8(2)

@@ -24,6 +24,7 @@ from scipy.special import ndtri
 from agents.firms import Firms
 from agents.people import People
 from model.config import EconomyConfig
+from model.indices import nonzero
 from model.statuses import Status
 
 ROUNDS = 3
@@ -119,7 +120,7 @@ def draw_categories(rng: np.random.Generator, probs: np.ndarray, rows: np.ndarra
     u = rng.random(len(rows))
     cat = lut.ravel()[rows * (size + 1) + (u * size).astype(np.int64)]
     flat_cum = cum.ravel()
-    todo = (flat_cum[rows * n_cat + cat] <= u).nonzero()[0]
+    todo = nonzero(flat_cum[rows * n_cat + cat] <= u)
     while len(todo):
         cat[todo] += 1
         still = flat_cum[rows[todo] * n_cat + cat[todo]] <= u[todo]
@@ -255,7 +256,7 @@ def match(rng: np.random.Generator, people: People, firms: Firms, cfg: EconomyCo
             break
         best = np.full(n_vac, -np.inf, f32)
         np.maximum.at(best, target, live)
-        cand = (live == best[target]).nonzero()[0]
+        cand = nonzero(live == best[target])
         pick = np.full(n_vac, -1, np.int64)
         pick[target[cand]] = cand  # one application per vacancy (ties: any one of them)
         first = pick[pick >= 0]
@@ -277,7 +278,7 @@ def match(rng: np.random.Generator, people: People, firms: Firms, cfg: EconomyCo
         gone_p[person[won]] = True
         alive = ~(done[target] | gone_p[person])
         alive[first] = False
-        left = alive.nonzero()[0]
+        left = nonzero(alive)
         app, target, live, person = app[left], target[left], live[left], person[left]
 
     wa = np.concatenate(won_app) if won_app else np.zeros(0, np.int64)

@@ -38,6 +38,7 @@ from model.benefits import BenefitRules
 from model.calendar import month_label, parse_month
 from model.config import ModelConfig, validate
 from model.indicators import Recorder
+from model.indices import nonzero
 from model.matching import MatchingInputs, application_weights, distance_matrix, match
 from model.rng import bernoulli_indices, spawn_streams
 from model.statuses import EMPLOYER_TYPE_NAMES, Status, is_jobseeker
@@ -123,7 +124,7 @@ class RegionModel(mesa.Model):
                                          svc.advisor_effect_sd, style, rng, cfg.scale)
         self.nordic_start = parse_month(svc.nordic_model_start)
         self.municipal_from = parse_month(cfg.scenario.municipal_from)
-        self.baseline_training = (self.programmes.kind == TRAINING).nonzero()[0]
+        self.baseline_training = nonzero(self.programmes.kind == TRAINING)
 
         # Interventions, in the registry's fixed order; each has its own random stream.
         self.interventions: list[Intervention] = []
@@ -142,7 +143,7 @@ class RegionModel(mesa.Model):
         # (relative to the outside population's average, so the region's total is unchanged).
         ur = np.array([m.unemployment_rate for m in reg.municipalities])
         odds = (ur / (1.0 - ur)) ** reg.population.entry_local_elasticity
-        outside0 = self.people.muni[(self.people.status == Status.OUTSIDE).nonzero()[0]]
+        outside0 = self.people.muni[nonzero(self.people.status == Status.OUTSIDE)]
         mean_odds = float(odds[outside0].mean()) if len(outside0) else 1.0
         self.entry_factor = odds / max(mean_odds, 1e-12)
         # Domestic in-movers' unemployed share likewise (relative to the population-weighted
@@ -166,7 +167,7 @@ class RegionModel(mesa.Model):
         """Firms in each (municipality, sector) sized to hold the employed residents who work there."""
         cfg, p = self.config, self.people
         eco = cfg.economy
-        workers = ((p.status == Status.EMPLOYED) | (p.status == Status.SUBSIDISED)).nonzero()[0]
+        workers = nonzero((p.status == Status.EMPLOYED) | (p.status == Status.SUBSIDISED))
         n_m, n_s = len(self.muni_names), len(self.sector_names)
         residents = np.bincount(p.muni[workers], minlength=n_m).astype(float)
         jobs = residents * np.array([m.job_self_sufficiency for m in cfg.region.municipalities])
@@ -182,7 +183,7 @@ class RegionModel(mesa.Model):
         etype_shares = [np.array(s.employer_type_shares) / sum(s.employer_type_shares)
                         for s in eco.sectors]
         for c in np.unique(cell):
-            who = (cell == c).nonzero()[0]
+            who = nonzero(cell == c)
             k = max(1, stochastic_round(rng, len(who) * eco.firms_per_1000_jobs / 1000.0 / 1.0))
             size_w = (1.0 - rng.random(k)) ** (-1.0 / eco.firm_size_pareto)
             employer[who] = n_firms + rng.choice(k, size=len(who), p=size_w / size_w.sum())
@@ -198,11 +199,11 @@ class RegionModel(mesa.Model):
 
     def _initial_students(self, rng: np.random.Generator) -> None:
         p = self.people
-        students = (p.status == Status.STUDENT).nonzero()[0]
+        students = nonzero(p.status == Status.STUDENT)
         level = np.where(p.edu[students] >= 1, 2, 1).astype(np.int8)
         self.programmes.place_initial(rng, p, students, DEGREE, level, 0)
         # Trainees need a training place; those beyond the places are in other services.
-        trainees = (p.status == Status.TRAINING).nonzero()[0]
+        trainees = nonzero(p.status == Status.TRAINING)
         self.programmes.place_initial(rng, p, trainees, TRAINING, None, 0)
         p.status[trainees[p.programme[trainees] < 0]] = Status.OTHER_SERVICE
 
@@ -214,8 +215,15 @@ class RegionModel(mesa.Model):
             return
         t = self.t
         self.recorder.duration_start(t, self.people)
-        self.people.work_condition_months = self.rules.work_condition_months(t)
-        self.people.refresh_codes()
+        p = self.people
+        p.work_condition_months = self.rules.work_condition_months(t)
+        # The flags the last month's close computed still hold if nobody has moved since and
+        # the work condition is the same.
+        end = self.recorder.end_codes
+        fresh = (end is not None and end[0] == t - 1 and not p.changed
+                 and self.rules.work_condition_months(t - 1) == p.work_condition_months)
+        p.refresh_codes(end[1] if fresh else None)
+        self.recorder.end_codes = None
         cap = self.people.capacity
         self.dropout_factor = np.ones(cap, np.float32)
         self.outmigration_factor = np.ones(cap, np.float32)
@@ -255,8 +263,8 @@ class RegionModel(mesa.Model):
         pc = cfg.region.population
         rng = self.streams["demography"]
         p.age_m += p.active
-        p.leave((p.age_m >= 65 * 12).nonzero()[0], t)
-        act = p.active.nonzero()[0]
+        p.leave(nonzero(p.age_m >= 65 * 12), t)
+        act = nonzero(p.active)
         p.leave(bernoulli_indices(rng, act, pc.mortality_per_year / 12.0), t)
 
         munis = cfg.region.municipalities
@@ -270,25 +278,25 @@ class RegionModel(mesa.Model):
                              len(self.sector_names), cfg)
             p.enter(idx, Status.STUDENT, t)
 
-        un = (p.status == Status.UNEMPLOYED).nonzero()[0]
+        un = nonzero(p.status == Status.UNEMPLOYED)
         p_out = (pc.unemployed_to_outside_rate * np.where(p.partial_wa[un], 2.0, 1.0)
                  * _fit(self.dropout_factor, p.capacity)[un])
         p.move(bernoulli_indices(rng, un, p_out), Status.OUTSIDE, t)
-        outside = ((p.status == Status.OUTSIDE) & (p.age_m < 63 * 12)).nonzero()[0]
+        outside = nonzero((p.status == Status.OUTSIDE) & (p.age_m < 63 * 12))
         returning = p.prev_status[outside] <= Status.OTHER_SERVICE  # left work, unemployment or a service
         rate = (np.where(returning, pc.outside_reentry_rate, pc.outside_entry_rate)
                 * self.entry_factor[p.muni[outside]])
         p.move(bernoulli_indices(rng, outside, rate), Status.UNEMPLOYED, t)
-        emp = (p.status == Status.EMPLOYED).nonzero()[0]
+        emp = nonzero(p.status == Status.EMPLOYED)
         p.move(bernoulli_indices(rng, emp, pc.employed_to_outside_rate), Status.OUTSIDE, t)
         eco = cfg.economy
         emp = emp[p.status[emp] == Status.EMPLOYED]
         starters = bernoulli_indices(rng, emp, self.se_from_employment)
         p.move(starters, Status.SELF_EMPLOYED, t)  # the job they leave is open again
-        un = (p.status == Status.UNEMPLOYED).nonzero()[0]
+        un = nonzero(p.status == Status.UNEMPLOYED)
         p.move(bernoulli_indices(rng, un, self.business_start_probability(un)),
                Status.SELF_EMPLOYED, t)
-        se = (p.status == Status.SELF_EMPLOYED).nonzero()[0]
+        se = nonzero(p.status == Status.SELF_EMPLOYED)
         p.move(bernoulli_indices(rng, se, eco.self_employment_exit), Status.UNEMPLOYED, t)
 
         mrng = self.streams["migration"]
@@ -312,8 +320,8 @@ class RegionModel(mesa.Model):
         n_emp = np.count_nonzero(p.status == Status.EMPLOYED)
         if n_emp == 0:
             return 0.0
-        se = (p.status == Status.SELF_EMPLOYED).nonzero()[0]
-        un = (p.status == Status.UNEMPLOYED).nonzero()[0]
+        se = nonzero(p.status == Status.SELF_EMPLOYED)
+        un = nonzero(p.status == Status.UNEMPLOYED)
         from_un = float(self.business_start_probability(un).sum())
         out = (len(se) * (eco.self_employment_exit + cfg.region.population.mortality_per_year / 12)
                + float(self.outmigration_hazard(se).sum())
@@ -352,8 +360,9 @@ class RegionModel(mesa.Model):
         """Firms adjust to demand: quits, layoffs, recalls and new vacancies."""
         rng, eco = self.streams["demand"], self.config.economy
         self.firms.update_demand(rng, eco, float(self.demand[t]), self.total_base)
-        emp = self.firms.employment(self.people)
-        self.firms.separations(rng, self.people, eco, t, emp, float(self.demand_drop[t]))
+        employed = nonzero(self.people.status == Status.EMPLOYED)
+        emp = np.bincount(self.people.employer[employed], minlength=len(self.firms))
+        self.firms.separations(rng, self.people, eco, t, emp, float(self.demand_drop[t]), employed)
         self.firms.recalls(rng, self.people, eco, t, emp)
         self._hooks("labour_demand", t)
         self.firms.open_vacancies(rng, self.people, eco, emp)
@@ -370,13 +379,13 @@ class RegionModel(mesa.Model):
 
         # Programmes due to end this month (one scan for training and degree studies: nobody gets
         # an end date this month or earlier during the phase).
-        self._due = ((p.service_end >= 0) & (p.service_end <= t)).nonzero()[0]
+        self._due = nonzero((p.service_end >= 0) & (p.service_end <= t))
         # Labour-market training ends: completers gain skills (and maybe a new field).
         ending = prog.finishing(p, Status.TRAINING, t, self._due)
         prog.complete(erng, p, ending, svc)
         p.move(ending, Status.UNEMPLOYED, t)
         # Other services end with the gain set when they started.
-        ending = ((p.status == Status.OTHER_SERVICE) & (p.service_end <= t)).nonzero()[0]
+        ending = nonzero((p.status == Status.OTHER_SERVICE) & (p.service_end <= t))
         p.employability[ending] *= 1.0 + p.service_gain[ending]
         p.move(ending, Status.UNEMPLOYED, t)
         # Wage-subsidised jobs end: the employer keeps some, by employer type.
@@ -396,7 +405,7 @@ class RegionModel(mesa.Model):
         for iv in self._live:
             if hasattr(iv, "assign_clients"):
                 iv.assign_clients(t)
-        seekers = (is_jobseeker(p.status) & (p.provider == 0)).nonzero()[0]
+        seekers = nonzero(is_jobseeker(p.status) & (p.provider == 0))
         clients = seekers[p.status[seekers] == Status.UNEMPLOYED]
         need = te_office_need(p, clients, t, svc.interview_interval_months,
                               t >= self.nordic_start, svc.nordic_early_meetings)
@@ -407,8 +416,8 @@ class RegionModel(mesa.Model):
 
         # Service costs: trainee- and client-months by municipality (advisors: region level).
         st = p.status
-        in_svc = (((st == Status.TRAINING) | (st == Status.OTHER_SERVICE)) & (p.service_kind == 0)
-                  ).nonzero()[0]
+        in_svc = nonzero(((st == Status.TRAINING) | (st == Status.OTHER_SERVICE))
+                         & (p.service_kind == 0))
         for status, price in ((Status.TRAINING, svc.training_cost_per_month),
                               (Status.OTHER_SERVICE, svc.other_service_cost_per_month)):
             who = in_svc[st[in_svc] == status]
@@ -430,13 +439,13 @@ class RegionModel(mesa.Model):
         staying[cont] = True
         p.move(ending[~staying[ending]], Status.UNEMPLOYED, t)  # ending is sorted and unique
         # Students without a place (in-movers, 15-year-olds) take one; a year without -> register.
-        waiting = ((p.status == Status.STUDENT) & (p.programme < 0)).nonzero()[0]
+        waiting = nonzero((p.status == Status.STUDENT) & (p.programme < 0))
         lev = np.where(p.edu[waiting] >= 1, 2, 1).astype(np.int8)
         got, gprog = prog.place(erng, p, waiting, DEGREE, lev)
         prog._start(erng, p, got, gprog, t, 1.0)
         stuck = waiting[(p.programme[waiting] < 0) & (p.spell[waiting] >= 12)]
         p.move(stuck, Status.UNEMPLOYED, t)
-        young = ((p.status == Status.UNEMPLOYED) & (p.age_m < 25 * 12)).nonzero()[0]
+        young = nonzero((p.status == Status.UNEMPLOYED) & (p.age_m < 25 * 12))
         applicants = bernoulli_indices(erng, young, cfg.region.population
                                        .student_enrol_rate_young_unemployed)
         self.enrol_students(applicants, t, erng)
@@ -481,7 +490,7 @@ class RegionModel(mesa.Model):
         cfg, p, rec = self.config, self.people, self.recorder
         svc, eco = cfg.scenario.services, cfg.economy
         st = p.status
-        searchers = ((st >= Status.UNEMPLOYED) & (st <= Status.OTHER_SERVICE)).nonzero()[0]
+        searchers = nonzero((st >= Status.UNEMPLOYED) & (st <= Status.OTHER_SERVICE))
         s_st, spell = st[searchers], p.spell[searchers]
         f32 = np.float32
         # A spell that began this month has had half a month of search on average.
@@ -496,7 +505,7 @@ class RegionModel(mesa.Model):
                                 referral_boost=svc.referral_boost)
         coaching = self.interventions_by_name["coaching"]
         if coaching.active(t) and coaching.p.workplace_share > 0:
-            inputs.boost_people((p.employer_contact == t).nonzero()[0], coaching.p.workplace_boost)
+            inputs.boost_people(nonzero(p.employer_contact == t), coaching.p.workplace_boost)
         self._hooks("matching", t, inputs)
         hires = match(self.streams["matching"], p, self.firms, eco, self.app_weights, searchers,
                       effort, inputs)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from model.calendar import parse_month
+from model.indices import nonzero
 from model.params import ConfigError, param
 from model.statuses import GROUPS, N_STATUS, STATUS_LABELS
 
@@ -145,7 +146,7 @@ class Intervention:
         people = self.model.people
         e = self.p.eligibility
         if idx is None:
-            idx = np.isin(people.status, self._statuses).nonzero()[0]
+            idx = nonzero(np.isin(people.status, self._statuses))
         else:
             idx = idx[np.isin(people.status[idx], self._statuses)]
         if len(idx) == 0:
@@ -206,7 +207,7 @@ class Intervention:
     def in_my_service(self) -> np.ndarray:
         """People currently in this intervention's own service (``people.service_kind``)."""
         people = self.model.people
-        return ((people.service_kind == self.kind_id) & (people.service_end >= 0)).nonzero()[0]
+        return nonzero((people.service_kind == self.kind_id) & (people.service_end >= 0))
 
     # ----------------------------------------------------------- hooks
     def month_start(self, t: int) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from agents.coaches import EmploymentService, MeetingStyle
+from model.indices import nonzero
 from model.params import param
 from model.statuses import Status, is_jobseeker
 from scenarios.base import Eligibility, Intervention, InterventionParams
@@ -112,12 +113,12 @@ class PersonalCoaching(Intervention):
                 self.service.fire(len(self.service.coaches))
             self.clients = np.zeros(0, np.int64)
             return
-        seekers = is_jobseeker(people.status).nonzero()[0]
+        seekers = nonzero(is_jobseeker(people.status))
         clients = self.eligible(seekers)
         switch_in = clients[people.provider[clients] != self.PROVIDER]
         people.coach[switch_in] = -1
         people.provider[switch_in] = self.PROVIDER
-        leaving = np.setdiff1d(mine.nonzero()[0], clients, assume_unique=True)
+        leaving = np.setdiff1d(nonzero(mine), clients, assume_unique=True)
         people.coach[leaving] = -1
         people.provider[leaving] = 0
         self.clients = clients

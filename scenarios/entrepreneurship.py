@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from model.indices import nonzero
 from model.params import param
 from model.statuses import Status
 from scenarios.base import Eligibility, Intervention, InterventionParams
@@ -41,12 +42,12 @@ class Entrepreneurship(Intervention):
         m, p = self.model, self.p
         people, rng = m.people, self.rng
         mine = (people.service_kind == self.kind_id) & (people.status == Status.SELF_EMPLOYED)
-        ending = (mine & (people.grant_end <= t)).nonzero()[0]
+        ending = nonzero(mine & (people.grant_end <= t))
         fail = ending[rng.random(len(ending)) >= p.survival]
         people.grant_end[ending] = -1
         people.service_kind[ending] = 0
         people.move(fail, Status.UNEMPLOYED, t)
-        self.charge((mine & (people.grant_end > t)).nonzero()[0], p.unit_cost)
+        self.charge(nonzero(mine & (people.grant_end > t)), p.unit_cost)
         if not self.active(t):
             return
         cand = self.eligible()

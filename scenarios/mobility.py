@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from model.indices import nonzero
 from model.params import param
 from model.statuses import Status
 from scenarios.base import Eligibility, Intervention, InterventionParams
@@ -49,8 +50,8 @@ class Mobility(Intervention):
             people.service_kind[new] = np.where(people.service_kind[new] == 0, self.kind_id,
                                                 people.service_kind[new])
             self.participants_started += len(new)
-        supported = ((people.grant_end >= t) & (people.status == Status.UNEMPLOYED)
-                                   & (people.service_kind == self.kind_id)).nonzero()[0]
+        supported = nonzero((people.grant_end >= t) & (people.status == Status.UNEMPLOYED)
+                            & (people.service_kind == self.kind_id))
         if len(supported):
             if self._weights is None:
                 from model.matching import application_weights

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from model.indices import nonzero
 from model.params import param
 from model.statuses import Status
 from scenarios.base import Eligibility, Intervention, InterventionParams
@@ -63,6 +64,6 @@ class Outreach(Intervention):
             return
         m.start_other_service(found, t, p.service_months, p.service_gain, self.rng, self.kind_id)
         self.participants_started += len(found)
-        served = ((people.status == Status.OTHER_SERVICE)
-                                & (people.service_kind == self.kind_id)).nonzero()[0]
+        served = nonzero((people.status == Status.OTHER_SERVICE)
+                         & (people.service_kind == self.kind_id))
         self.charge(served, p.unit_cost)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from model.indices import nonzero
 from model.params import param
 from model.rng import pick_uniform
 from model.statuses import Status
@@ -73,7 +74,7 @@ class ConversionTraining(Intervention):
         vac = m.firms.vacancies
         n_sec = len(m.sector_names)
         open_v = np.bincount(m.firms.sector[vac.firm], minlength=n_sec).astype(float)
-        seekers = np.bincount(people.field[(people.status == Status.UNEMPLOYED).nonzero()[0]],
+        seekers = np.bincount(people.field[nonzero(people.status == Status.UNEMPLOYED)],
                               minlength=n_sec)
         shortage = (open_v + 0.5) / (seekers + 1.0)
         # Places in use stay with their trainees; the free places go where the shortage is.
@@ -93,8 +94,8 @@ class ConversionTraining(Intervention):
         people.service_kind[got] = self.kind_id
         m.recorder.tally_people("training_starts", people, got)
         self.participants_started += len(got)
-        trainees = ((people.status == Status.TRAINING)
-                                  & (people.service_kind == self.kind_id)).nonzero()[0]
+        trainees = nonzero((people.status == Status.TRAINING)
+                           & (people.service_kind == self.kind_id))
         self.charge(trainees, p.unit_cost)
 
 
@@ -122,15 +123,15 @@ class Apprenticeship(Intervention):
         """Start apprenticeships; complete those that end."""
         m, p = self.model, self.p
         people, firms = m.people, m.firms
-        ending = ((people.service_kind == self.kind_id) & (people.grant_end >= 0)
-                                & (people.grant_end <= t)).nonzero()[0]
+        ending = nonzero((people.service_kind == self.kind_id) & (people.grant_end >= 0)
+                         & (people.grant_end <= t))
         if len(ending):
             done = ending[self.rng.random(len(ending)) < p.completion]
             people.edu[done] = np.minimum(people.edu[done] + 1, 2)
             people.grant_end[ending] = -1
             people.service_kind[ending] = 0
-        apprentices = ((people.service_kind == self.kind_id)
-                                     & (people.status == Status.EMPLOYED)).nonzero()[0]
+        apprentices = nonzero((people.service_kind == self.kind_id)
+                              & (people.status == Status.EMPLOYED))
         self.charge(apprentices, p.unit_cost)
         if not self.active(t) or len(firms) == 0:
             return
@@ -142,8 +143,8 @@ class Apprenticeship(Intervention):
         # The apprentice's field decides the firm: a firm of that sector (any municipality).
         firm = np.full(len(agree), -1, np.int64)
         for s in np.unique(people.field[agree]):
-            pool = (firms.sector == s).nonzero()[0]
-            sel = (people.field[agree] == s).nonzero()[0]
+            pool = nonzero(firms.sector == s)
+            sel = nonzero(people.field[agree] == s)
             if len(pool):
                 firm[sel] = pick_uniform(self.rng, pool, len(sel))
         agree, firm = agree[firm >= 0], firm[firm >= 0]

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.indices import nonzero
 from model.params import param
 from model.rng import categorical, cdf_of, pick_uniform
 from model.statuses import EMPLOYER_TYPE_NAMES, Status
@@ -98,10 +99,10 @@ class WageSubsidy(Intervention):
         etype = categorical(rng, cdf_of(p.employer_weights), len(who))
         firm = np.full(len(who), -1, np.int64)
         if self._pools is None:
-            self._pools = [(firms.etype == e).nonzero()[0] for e in range(3)]
+            self._pools = [nonzero(firms.etype == e) for e in range(3)]
         for e in range(3):
             pool = self._pools[e]
-            sel = (etype == e).nonzero()[0]
+            sel = nonzero(etype == e)
             if len(pool) and len(sel):
                 firm[sel] = pick_uniform(rng, pool, len(sel))
         rate = np.where(people.partial_wa[who], p.rate_partial_work_ability, p.rate)
@@ -141,7 +142,7 @@ class WageSubsidy(Intervention):
         """Subsidies that end this month: the employer keeps the worker or not."""
         m, p = self.model, self.p
         people, firms = m.people, m.firms
-        ending = ((people.status == Status.SUBSIDISED) & (people.service_end <= t)).nonzero()[0]
+        ending = nonzero((people.status == Status.SUBSIDISED) & (people.service_end <= t))
         if len(ending) == 0:
             return
         firm = people.employer[ending]
@@ -162,6 +163,6 @@ class WageSubsidy(Intervention):
         if p.capacity > 0 and self.active(t):
             cand = self.eligible()
             self.place(t, self.take(cand), self.rng)
-        sub = (m.people.status == Status.SUBSIDISED).nonzero()[0]
+        sub = nonzero(m.people.status == Status.SUBSIDISED)
         rate = np.where(m.people.partial_wa[sub], p.rate_partial_work_ability, p.rate)
         self.charge(sub, rate * p.monthly_pay)
