@@ -16,6 +16,7 @@ import mesa
 import numpy as np
 
 from agents.people import People
+from model.indices import nonzero
 
 SPECIALISATIONS = ("general", "youth", "immigrants", "partial_work_ability")
 
@@ -187,7 +188,7 @@ class EmploymentService:
         """
         st = self.style
         self.assign(rng, people, clients)
-        due = (need > 0) & (people.coach[clients] >= 0)
+        due = nonzero((need > 0) & (people.coach[clients] >= 0))
         cl, need = clients[due], need[due].astype(np.int64)
         coach = people.coach[cl].astype(np.int64)
         since = t - people.last_meeting[cl].astype(np.int64)
@@ -201,7 +202,7 @@ class EmploymentService:
         before = (np.where(start > 0, cum[np.maximum(start - 1, 0)], 0.0) if len(cum)
                   else np.zeros(len(self.coaches)))
         used = cum - before[coach]
-        served = used <= self.capacity[coach] + 1e-9
+        served = nonzero(used <= self.capacity[coach] + 1e-9)
         met, n_meet, coach = cl[served], need[served], coach[served]
         digital, time = digital[served], time[served]
 

@@ -202,7 +202,7 @@ class Firms:
         shrinking = p_lay > 0
         laid = np.zeros(0, np.int64)
         if np.any(shrinking):
-            at_risk = employed[shrinking[people.employer[employed]]]
+            at_risk = employed[nonzero(shrinking[people.employer[employed]])]
             laid = bernoulli_indices(rng, at_risk, self.layoff_probability(people, at_risk, p_lay))
         temp = rng.random(len(laid)) < cfg.temporary_layoff_share
         self._lay_off(people, laid, temp, t, emp)

@@ -106,9 +106,11 @@ class BenefitRules:
         municipal = euros * shares[k] * liable
 
         people.ub_days[idx] += days
-        people.lms_days[idx[~erb]] += days
-        left = people.erb_days_left[idx[erb]] - days
-        people.erb_days_left[idx[erb]] = np.maximum(left, 0.0)
-        exhausted = idx[erb][left <= 0]
+        # Index lists rather than boolean masks: faster when both kinds are common.
+        basic, on_erb = idx[nonzero(~erb)], idx[nonzero(erb)]
+        people.lms_days[basic] += days
+        left = people.erb_days_left[on_erb] - days
+        people.erb_days_left[on_erb] = np.maximum(left, 0.0)
+        exhausted = on_erb[left <= 0]
         people.benefit[exhausted] = Benefit.BASIC
         return Payments(idx, euros, municipal)

@@ -262,7 +262,7 @@ class Recorder:
         counts = np.bincount(ka, minlength=n_base * n_st * 3 * N_COMP).astype(float).reshape(
             N_COMBO, self.M, n_st, 3, N_COMP)
         risk = un & (spell >= 6) & ~long
-        self._next_duration = (t + 1, _duration_counts(spell[un]))
+        self._next_duration = (t + 1, _duration_counts(spell[nonzero(un)]))
         plan = (t - people.plan_date[seekers]) < self.plan_valid
         ben = np.where(s_st == Status.SUBSIDISED, u8(0), people.benefit[seekers])
         flags = (risk.view(u8) + people.temp_laid[seekers].view(u8) * u8(2)

@@ -406,7 +406,7 @@ class RegionModel(mesa.Model):
             if hasattr(iv, "assign_clients"):
                 iv.assign_clients(t)
         seekers = nonzero(is_jobseeker(p.status) & (p.provider == 0))
-        clients = seekers[p.status[seekers] == Status.UNEMPLOYED]
+        clients = seekers[nonzero(p.status[seekers] == Status.UNEMPLOYED)]
         need = te_office_need(p, clients, t, svc.interview_interval_months,
                               t >= self.nordic_start, svc.nordic_early_meetings)
         self.service.assign(rng, p, seekers)
@@ -547,7 +547,7 @@ class RegionModel(mesa.Model):
         advisor_cost = rec.region[t, rec._rg["advisor_cost_eur"]]
         rec.set_region(t, "advisor_cost_eur_municipal", advisor_cost * municipal)
         if municipal and advisor_cost:  # TE24: the municipalities pay, by their jobseekers
-            per = np.bincount(p.muni[seekers], minlength=len(self.municipalities)).astype(float)
+            per = np.bincount(p.muni[nonzero(seekers)], minlength=len(self.municipalities)).astype(float)
             per *= advisor_cost / max(per.sum(), 1.0)
             for m, euros in zip(self.municipalities, per, strict=True):
                 m.pay_services(float(euros))
