@@ -67,7 +67,12 @@ def select(cfg: ModelConfig, names: list[str], spread: float = 0.5,
         hi_decl = float("inf") if p.hi is None else float(p.hi)
         d = float(p.value)
         if name in bounds:
-            lo, hi = (float(x) for x in bounds.pop(name))
+            given = list(bounds.pop(name))
+            try:
+                lo, hi = (float(x) for x in given)
+            except (TypeError, ValueError):
+                raise ConfigError(f"bounds of {name} = {given} must be two numbers [low, high]"
+                                  ) from None
             if not lo_decl <= lo < hi <= hi_decl:
                 raise ConfigError(f"bounds of {name} = [{lo}, {hi}] must lie inside its declared "
                                   f"range [{lo_decl}, {hi_decl}] with low < high")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from model.config import ModelConfig
 from model.params import ConfigError
@@ -64,7 +65,7 @@ class SensitivityConfig:
     parameters: list[str] = field(default_factory=lambda: list(CALIBRATED) + [
         "scenario.services.meeting_effort_boost", "scenario.services.referral_probability",
         "economy.network_share", "economy.commute_friction_per_km"])
-    bounds: dict[str, list[float]] = field(default_factory=dict)
+    bounds: dict[str, list[Any]] = field(default_factory=dict)  # [low, high] by parameter
     spread: float = 0.5  # range around the default when no bounds are given
     n: int = 8  # Morris trajectories, or Sobol base samples (a power of two)
     levels: int = 4
@@ -91,7 +92,7 @@ class CalibrateConfig:
     # Notowidigdo 2013, QJE 128(3)), a log penalty of about 0.07 a month over the declared 8
     # months (duration_penalty_months, not calibrated): the screening penalty is kept near that;
     # heterogeneity then carries the rest of the duration dependence.
-    bounds: dict[str, list[float]] = field(default_factory=lambda: {
+    bounds: dict[str, list[Any]] = field(default_factory=lambda: {
         "economy.duration_penalty": [0.03, 0.10], "economy.employability_sd": [0.4, 1.6],
         "economy.seasonality": [0.5, 2.0], "region.population.initial_selection_hazard": [0.03, 0.4],
         "economy.recall_rate": [0.1, 0.9]})

@@ -87,6 +87,11 @@ def test_parameter_bounds_are_validated(small):
         select(small, ["economy.no_such_thing"])
     with pytest.raises(ConfigError, match="not among the selected"):
         select(small, ["economy.quit_rate"], bounds={"economy.hire_scale": [1, 2]})
+    with pytest.raises(ConfigError, match="two numbers"):
+        select(small, ["economy.hire_scale"], bounds={"economy.hire_scale": [1, "high"]})
+    (whole,) = select(small, ["economy.duration_penalty_months"],
+                      bounds={"economy.duration_penalty_months": [6, 12]})
+    assert (whole.low, whole.high) == (6.0, 12.0)
     group = select(small, ["scenario.wage_subsidy"])
     assert {p.name for p in group} >= {"scenario.wage_subsidy.rate",
                                        "scenario.wage_subsidy.deadweight"}
@@ -185,3 +190,13 @@ def test_held_out_points_are_never_targets():
     tg = targets()
     lahti = tg[tg.pattern == "lahti_rate"]
     assert (lahti.month <= TARGET_END).all() and not set(lahti.month) & set(hold.month)
+
+
+def test_bounds_from_the_command_line_may_be_whole_numbers():
+    """``calibrate.bounds={x:[6,12]}`` composes (Hydra would refuse ints in a list of floats)."""
+    from model.hydra_config import compose_raw
+
+    raw = compose_raw(["calibrate.bounds={economy.duration_penalty_months:[6,12]}",
+                       "sensitivity.bounds={economy.hire_scale:[1,2.5]}"])
+    assert list(raw.calibrate.bounds["economy.duration_penalty_months"]) == [6, 12]
+    assert list(raw.sensitivity.bounds["economy.hire_scale"]) == [1, 2.5]
