@@ -9,7 +9,8 @@ Patterns (pattern-oriented modelling: several at once, not one series), 2018–2
   share of the unemployed, and the experiment's customers in 2021-03 (total, under 30,
   foreign-language) (10 % or 1 pp);
 * ``duration`` — Finland's monthly exit-to-work rate by unemployment duration (error unit: a
-  factor of 1.3, i.e. ±30 %), against the model's profile over 2018–2019.
+  factor of 1.3, i.e. ±30 %), against the model's profile over 2018–2019 by elapsed duration,
+  as the register measures it (``Recorder.duration_profile``).
 
 Distance = Σ over patterns of weight × mean of the squared errors in those units, so each pattern
 counts equally whatever its number of points.

@@ -54,9 +54,26 @@ GROUP_MATRIX = np.array([
 
 
 def _duration_counts(spell: np.ndarray) -> np.ndarray:
-    """Unemployed by duration bucket (:data:`DURATION_LABELS`) from their spells."""
-    b = np.searchsorted(DURATION_EDGES, spell, side="right")
-    return np.bincount(b, minlength=len(DURATION_EDGES) + 1)
+    """Unemployed by completed months of their spell (:data:`SPELL_BINS` bins)."""
+    return np.bincount(np.minimum(spell, SPELL_BINS - 1), minlength=SPELL_BINS)
+
+
+def elapsed_buckets(by_spell: np.ndarray) -> np.ndarray:
+    """Spread counts by completed months ``s`` (last axis) over the elapsed-duration buckets.
+
+    A spell begins, and ends, on average in the middle of a month. Someone with ``s`` completed
+    months at the start of a month has been unemployed between ``s - 1`` and ``s`` months then,
+    and between ``s`` and ``s + 1`` at its end; their exits during the month, and their time at
+    risk, fall on average half into the bucket of ``s - 1/2`` elapsed months and half into that
+    of ``s + 1/2``. (``s = 0``, the month the spell began, lies wholly below one month.)
+    """
+    s = np.arange(by_spell.shape[-1])
+    below = np.searchsorted(DURATION_EDGES, np.maximum(s - 1, 0), side="right")
+    above = np.searchsorted(DURATION_EDGES, s, side="right")
+    weights = np.zeros((len(s), len(DURATION_LABELS)))
+    np.add.at(weights, (s, below), 0.5)
+    np.add.at(weights, (s, above), 0.5)
+    return by_spell @ weights
 
 
 def by_group(counts: np.ndarray) -> np.ndarray:
@@ -96,9 +113,12 @@ DESTINATION[[Status.SUBSIDISED, Status.TRAINING, Status.OTHER_SERVICE]] = 1
 DESTINATION[Status.STUDENT] = 2
 DESTINATION[Status.OUTSIDE] = 3
 DESTINATION[Status.EMPTY] = 4  # left the model: out-migration, death, or reaching 65
-#: Duration buckets of the exit-rate profile (completed months at the start of the month).
+#: Duration buckets of the exit-rate profile: elapsed months of unemployment, as in the register.
 DURATION_EDGES = np.array([1, 3, 6, 12, 18, 24])
 DURATION_LABELS = ["<1", "1-3", "3-6", "6-12", "12-18", "18-24", ">24"]
+#: Spell durations are recorded by completed month at the start of the month, 0 … 24 and "25 or
+#: more" (the last bin): ``duration_stock[t, s]`` and ``duration_exits[t, destination, s]``.
+SPELL_BINS = 26
 
 
 class Recorder:
@@ -117,15 +137,14 @@ class Recorder:
         self.flows = np.zeros((n_months, N_STATUS + 1, N_STATUS + 1, self.M), dtype=np.int64)
         self.stock_by_status = np.zeros((n_months, N_STATUS + 1, self.M), dtype=np.int64)
         self.initial_by_status = np.zeros((N_STATUS + 1, self.M), dtype=np.int64)
-        n_b = len(DURATION_LABELS)
-        self.duration_stock = np.zeros((n_months, n_b))
-        self.duration_exits = np.zeros((n_months, 5, n_b))
+        self.duration_stock = np.zeros((n_months, SPELL_BINS))
+        self.duration_exits = np.zeros((n_months, 5, SPELL_BINS))
         self._ev = {k: i for i, k in enumerate(EVENTS)}
         self._st = {k: i for i, k in enumerate(STOCKS)}
         self._rg = {k: i for i, k in enumerate(REGION)}
         self._month_events = np.zeros((N_COMBO * self.M, len(EVENTS)))
         self._pending: list[tuple[int, np.ndarray, np.ndarray, np.ndarray | None]] = []
-        #: (month, unemployed by duration bucket at its start), counted by :meth:`close`.
+        #: (month, unemployed by completed months at its start), counted by :meth:`close`.
         self._next_duration: tuple[int, np.ndarray] | None = None
         #: (month, everyone's group flags at its end), computed by :meth:`close`.
         self.end_codes: tuple[int, np.ndarray] | None = None
@@ -181,7 +200,7 @@ class Recorder:
         self.region[t, self._rg[name]] = value
 
     def duration_start(self, t: int, people: People) -> None:
-        """Record the unemployed stock by duration bucket at the start of month ``t``.
+        """Record the unemployed stock by completed months at the start of month ``t``.
 
         The previous month's :meth:`close` has counted it already; that count is used if nobody
         has changed status since (``people`` has logged no transition).
@@ -211,10 +230,9 @@ class Recorder:
         entering = (tr.new == un) & (tr.old != un)
         self._month_events[:, self._ev["inflow_to_unemployment"]] += np.bincount(
             key[entering], minlength=n_base)
-        spell = tr.spell[leaving]
-        bucket = np.where(spell == 0, 0, np.searchsorted(DURATION_EDGES, spell, side="right"))
-        nb = len(DURATION_LABELS)
-        self.duration_exits[t] = np.bincount(dest * nb + bucket, minlength=5 * nb).reshape(5, nb)
+        spell = np.minimum(tr.spell[leaving], SPELL_BINS - 1)
+        nb = SPELL_BINS
+        self.duration_exits[t] = np.bincount(dest * nb + spell, minlength=5 * nb).reshape(5, nb)
 
     def close(self, t: int, people: People, entitled_fn, transitions: Transitions,
               is_seeker: np.ndarray | None = None) -> None:
@@ -399,18 +417,21 @@ class Recorder:
     def duration_profile(self, start: int = 0, end: int | None = None) -> pd.DataFrame:
         """Monthly exit rates from unemployment by duration bucket, averaged over the period.
 
-        Rate = exits from the bucket during the month / unemployed in the bucket at its start
-        (for ``<1`` month: / inflow into unemployment during the month).
+        As the register measures them: exits of spells that had lasted a bucket's number of
+        months when they ended, over the person-months spent unemployed at those durations.
+        Durations are elapsed months, spread from the recorded completed months by
+        :func:`elapsed_buckets`; a spell that began during the month has been at risk for half
+        of it on average.
         """
         end = self.T - 1 if end is None else end
         sl = slice(start, end + 1)
-        stock = self.duration_stock[sl].sum(axis=0)
-        inflow = self.events[sl, 0, :, EVENTS.index("inflow_to_unemployment")].sum()
-        stock[0] = inflow
-        exits = self.duration_exits[sl].sum(axis=0)
+        at_risk = self.duration_stock[sl].sum(axis=0)
+        at_risk[0] = 0.5 * self.events[sl, 0, :, EVENTS.index("inflow_to_unemployment")].sum()
+        at_risk = elapsed_buckets(at_risk)
+        exits = elapsed_buckets(self.duration_exits[sl].sum(axis=0))
         rows = []
         for d, label in enumerate(["work", "services", "education", "outside", "leaving"]):
-            rows.append(pd.Series(exits[d] / np.maximum(stock, 1e-9), index=DURATION_LABELS,
+            rows.append(pd.Series(exits[d] / np.maximum(at_risk, 1e-9), index=DURATION_LABELS,
                                   name=f"exit_to_{label}"))
         return pd.DataFrame(rows).T.rename_axis("duration_months")
 

@@ -116,3 +116,26 @@ def test_indicator_look_ups_match_the_table():
     assert np.isnan(m.value("employed", "2030-01"))
     with pytest.raises(KeyError):
         m.series("no_such_indicator")
+
+
+def test_exit_profile_counts_elapsed_durations_like_the_register():
+    """With the same exit rate at every duration, every bucket of the profile shows that rate;
+    completed months at a month's start are spread half a month either way."""
+    from model.indicators import EVENTS, SPELL_BINS, elapsed_buckets
+
+    rec = Recorder(2, ["A"], scale=1.0, plan_valid=12)
+    h, inflow = 0.1, 1000.0
+    stock = 1000.0 * 0.9 ** np.arange(SPELL_BINS)  # at the month's start, completed months 0..25
+    stock[0] = 0.0  # nobody has completed no month at a month's start
+    rec.duration_stock[:] = stock
+    rec.duration_exits[:, 0] = h * stock
+    rec.duration_exits[:, 0, 0] = h * 0.5 * inflow  # half a month at risk in the first month
+    rec.events[:, 0, 0, EVENTS.index("inflow_to_unemployment")] = inflow
+    assert np.allclose(rec.duration_profile()["exit_to_work"], h)
+    # one completed month at the start: elapsed 0-1 then 1-2 months, half in each bucket
+    one = np.zeros(SPELL_BINS)
+    one[1] = 1.0
+    assert elapsed_buckets(one).tolist() == [0.5, 0.5, 0, 0, 0, 0, 0]
+    # seven completed months lie wholly within 6-12 months; 25 or more, beyond 24
+    assert elapsed_buckets(np.eye(SPELL_BINS)[7]).argmax() == 3
+    assert elapsed_buckets(np.eye(SPELL_BINS)[SPELL_BINS - 1]).tolist() == [0, 0, 0, 0, 0, 0, 1]
