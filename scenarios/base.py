@@ -118,6 +118,11 @@ class Intervention:
                                dtype=np.int64)
         self._statuses = np.array([STATUS_NAMES[s] for s in params.eligibility.statuses],
                                   dtype=np.uint8)
+        # Look-up tables by status code and by municipality (faster than np.isin on everyone).
+        self._status_ok = np.zeros(256, bool)
+        self._status_ok[self._statuses] = True
+        self._muni_ok = np.zeros(len(muni_names), bool)
+        self._muni_ok[self._munis] = True
         self.participants_started = 0  # simulated people
         self.cost_eur = 0.0  # real euros, cumulative
 
@@ -146,9 +151,9 @@ class Intervention:
         people = self.model.people
         e = self.p.eligibility
         if idx is None:
-            idx = nonzero(np.isin(people.status, self._statuses))
+            idx = nonzero(self._status_ok[people.status])
         else:
-            idx = idx[np.isin(people.status[idx], self._statuses)]
+            idx = idx[self._status_ok[people.status[idx]]]
         if len(idx) == 0:
             return idx
         ok = np.ones(len(idx), bool)
@@ -163,7 +168,7 @@ class Intervention:
         if e.partial_work_ability_only:
             ok &= people.partial_wa[idx]
         if len(self._munis):
-            ok &= np.isin(people.muni[idx], self._munis)
+            ok &= self._muni_ok[people.muni[idx]]
         if "all" not in e.groups:
             code = people.compute_group_code(idx)
             member = np.zeros(len(idx), bool)
