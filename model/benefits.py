@@ -101,7 +101,10 @@ class BenefitRules:
             liable = np.ones(len(idx), bool)
         if not regime.during_services:
             liable &= people.status[idx] == Status.UNEMPLOYED
-        k = np.searchsorted(np.asarray(regime.day_thresholds), counted, side="left")
+        # The number of thresholds below each count (searchsorted, for a handful of thresholds).
+        k = np.zeros(len(idx), np.int64)
+        for threshold in regime.day_thresholds:
+            k += counted > np.float64(threshold)
         shares = np.concatenate([[0.0], regime.municipal_shares])
         municipal = euros * shares[k] * liable
 
