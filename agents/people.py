@@ -289,7 +289,12 @@ class People:
 
     @property
     def changed(self) -> bool:
-        """Whether anyone has changed status since the last :meth:`take_transitions`."""
+        """Whether anyone has changed status since the last :meth:`take_transitions`.
+
+        Only changes made through :meth:`move` (and :meth:`enter`, :meth:`leave`) are seen: the
+        month-start figures reused from the previous month's close rely on it, so statuses must
+        not be written directly between months.
+        """
         return bool(self._log)
 
     def take_transitions(self) -> Transitions:

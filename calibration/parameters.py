@@ -67,12 +67,12 @@ def select(cfg: ModelConfig, names: list[str], spread: float = 0.5,
         hi_decl = float("inf") if p.hi is None else float(p.hi)
         d = float(p.value)
         if name in bounds:
-            given = list(bounds.pop(name))
-            try:
-                lo, hi = (float(x) for x in given)
-            except (TypeError, ValueError):
-                raise ConfigError(f"bounds of {name} = {given} must be two numbers [low, high]"
-                                  ) from None
+            given = bounds.pop(name)
+            pair = list(given) if isinstance(given, (list, tuple)) else [given]
+            if len(pair) != 2 or not all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                                         for x in pair):
+                raise ConfigError(f"bounds of {name} = {given!r} must be two numbers [low, high]")
+            lo, hi = float(pair[0]), float(pair[1])
             if not lo_decl <= lo < hi <= hi_decl:
                 raise ConfigError(f"bounds of {name} = [{lo}, {hi}] must lie inside its declared "
                                   f"range [{lo_decl}, {hi_decl}] with low < high")

@@ -58,21 +58,38 @@ def _duration_counts(spell: np.ndarray) -> np.ndarray:
     return np.bincount(np.minimum(spell, SPELL_BINS - 1), minlength=SPELL_BINS)
 
 
-def elapsed_buckets(by_spell: np.ndarray) -> np.ndarray:
-    """Spread counts by completed months ``s`` (last axis) over the elapsed-duration buckets.
+def _bucket(elapsed: np.ndarray) -> np.ndarray:
+    """Duration bucket (:data:`DURATION_LABELS`) of elapsed months."""
+    return np.searchsorted(DURATION_EDGES, elapsed, side="right")
 
-    A spell begins, and ends, on average in the middle of a month. Someone with ``s`` completed
-    months at the start of a month has been unemployed between ``s - 1`` and ``s`` months then,
-    and between ``s`` and ``s + 1`` at its end; their exits during the month, and their time at
-    risk, fall on average half into the bucket of ``s - 1/2`` elapsed months and half into that
-    of ``s + 1/2``. (``s = 0``, the month the spell began, lies wholly below one month.)
+
+def exits_by_elapsed(by_spell: np.ndarray) -> np.ndarray:
+    """Exits by completed months ``s`` (last axis) spread over the elapsed-duration buckets.
+
+    Spells begin and end, on average, in the middle of a month. Someone with ``s`` completed
+    months at the start of a month who leaves during it has been unemployed between ``s - 1`` and
+    ``s + 1`` months, ``s`` on average: half the exits count in the bucket of ``s - 1/2`` elapsed
+    months, half in that of ``s + 1/2``. Exits in the month the spell began (``s = 0``) lie
+    wholly below one month.
     """
     s = np.arange(by_spell.shape[-1])
-    below = np.searchsorted(DURATION_EDGES, np.maximum(s - 1, 0), side="right")
-    above = np.searchsorted(DURATION_EDGES, s, side="right")
     weights = np.zeros((len(s), len(DURATION_LABELS)))
-    np.add.at(weights, (s, below), 0.5)
-    np.add.at(weights, (s, above), 0.5)
+    np.add.at(weights, (s, _bucket(np.maximum(s - 0.5, 0.0))), 0.5)
+    np.add.at(weights, (s, _bucket(s + 0.5)), 0.5)
+    weights[0] = 0.0
+    weights[0, 0] = 1.0
+    return by_spell @ weights
+
+
+def stock_by_elapsed(by_spell: np.ndarray) -> np.ndarray:
+    """Unemployed at a month's start by completed months ``s`` (last axis), by elapsed duration.
+
+    At the start of a month ``s`` completed months mean ``s - 1`` to ``s`` elapsed months: the
+    bucket of ``s - 1/2``. (The register counts its stock at month ends, the same moments.)
+    """
+    s = np.arange(by_spell.shape[-1])
+    weights = np.zeros((len(s), len(DURATION_LABELS)))
+    weights[s, _bucket(np.maximum(s - 0.5, 0.0))] = 1.0
     return by_spell @ weights
 
 
@@ -417,21 +434,17 @@ class Recorder:
     def duration_profile(self, start: int = 0, end: int | None = None) -> pd.DataFrame:
         """Monthly exit rates from unemployment by duration bucket, averaged over the period.
 
-        As the register measures them: exits of spells that had lasted a bucket's number of
-        months when they ended, over the person-months spent unemployed at those durations.
-        Durations are elapsed months, spread from the recorded completed months by
-        :func:`elapsed_buckets`; a spell that began during the month has been at risk for half
-        of it on average.
+        As the register measures them: the spells that ended during the months, by their
+        elapsed duration when they ended (:func:`exits_by_elapsed`), over the unemployed counted
+        at the months' starts by their elapsed duration then (:func:`stock_by_elapsed`).
         """
         end = self.T - 1 if end is None else end
         sl = slice(start, end + 1)
-        at_risk = self.duration_stock[sl].sum(axis=0)
-        at_risk[0] = 0.5 * self.events[sl, 0, :, EVENTS.index("inflow_to_unemployment")].sum()
-        at_risk = elapsed_buckets(at_risk)
-        exits = elapsed_buckets(self.duration_exits[sl].sum(axis=0))
+        stock = stock_by_elapsed(self.duration_stock[sl].sum(axis=0))
+        exits = exits_by_elapsed(self.duration_exits[sl].sum(axis=0))
         rows = []
         for d, label in enumerate(["work", "services", "education", "outside", "leaving"]):
-            rows.append(pd.Series(exits[d] / np.maximum(at_risk, 1e-9), index=DURATION_LABELS,
+            rows.append(pd.Series(exits[d] / np.maximum(stock, 1e-9), index=DURATION_LABELS,
                                   name=f"exit_to_{label}"))
         return pd.DataFrame(rows).T.rename_axis("duration_months")
 

@@ -87,8 +87,9 @@ def test_parameter_bounds_are_validated(small):
         select(small, ["economy.no_such_thing"])
     with pytest.raises(ConfigError, match="not among the selected"):
         select(small, ["economy.quit_rate"], bounds={"economy.hire_scale": [1, 2]})
-    with pytest.raises(ConfigError, match="two numbers"):
-        select(small, ["economy.hire_scale"], bounds={"economy.hire_scale": [1, "high"]})
+    for bad in ([1, "high"], 5, [1, 2, 3], [True, 2]):
+        with pytest.raises(ConfigError, match="two numbers"):
+            select(small, ["economy.hire_scale"], bounds={"economy.hire_scale": bad})
     (whole,) = select(small, ["economy.duration_penalty_months"],
                       bounds={"economy.duration_penalty_months": [6, 12]})
     assert (whole.low, whole.high) == (6.0, 12.0)

@@ -119,23 +119,22 @@ def test_indicator_look_ups_match_the_table():
 
 
 def test_exit_profile_counts_elapsed_durations_like_the_register():
-    """With the same exit rate at every duration, every bucket of the profile shows that rate;
-    completed months at a month's start are spread half a month either way."""
-    from model.indicators import EVENTS, SPELL_BINS, elapsed_buckets
+    """Exits by their elapsed duration (completed months s at the month's start spread half a
+    month either way), over the unemployed at the months' starts by elapsed duration (s - 1/2)."""
+    from model.indicators import SPELL_BINS
 
-    rec = Recorder(2, ["A"], scale=1.0, plan_valid=12)
-    h, inflow = 0.1, 1000.0
-    stock = 1000.0 * 0.9 ** np.arange(SPELL_BINS)  # at the month's start, completed months 0..25
-    stock[0] = 0.0  # nobody has completed no month at a month's start
-    rec.duration_stock[:] = stock
-    rec.duration_exits[:, 0] = h * stock
-    rec.duration_exits[:, 0, 0] = h * 0.5 * inflow  # half a month at risk in the first month
-    rec.events[:, 0, 0, EVENTS.index("inflow_to_unemployment")] = inflow
-    assert np.allclose(rec.duration_profile()["exit_to_work"], h)
-    # one completed month at the start: elapsed 0-1 then 1-2 months, half in each bucket
-    one = np.zeros(SPELL_BINS)
-    one[1] = 1.0
-    assert elapsed_buckets(one).tolist() == [0.5, 0.5, 0, 0, 0, 0, 0]
-    # seven completed months lie wholly within 6-12 months; 25 or more, beyond 24
-    assert elapsed_buckets(np.eye(SPELL_BINS)[7]).argmax() == 3
-    assert elapsed_buckets(np.eye(SPELL_BINS)[SPELL_BINS - 1]).tolist() == [0, 0, 0, 0, 0, 0, 1]
+    rec = Recorder(1, ["A"], scale=1.0, plan_valid=12)
+    s = np.arange(SPELL_BINS)
+    rec.duration_stock[0] = np.where(s >= 1, 100.0, 0.0)
+    rec.duration_exits[0, 0] = np.where(s >= 1, s, 10.0)  # 10 exits in the spell's first month
+    rates = rec.duration_profile()["exit_to_work"].to_numpy()
+    expected = [
+        (10 + 0.5 * 1) / 100,  # <1: first month, half of s=1; stock s=1 (elapsed 0-1)
+        (0.5 * 1 + 2 + 0.5 * 3) / 200,  # 1-3: stock s=2, 3
+        (0.5 * 3 + 4 + 5 + 0.5 * 6) / 300,  # 3-6: stock s=4..6
+        (0.5 * 6 + 7 + 8 + 9 + 10 + 11 + 0.5 * 12) / 600,  # 6-12: s=7..12
+        (0.5 * 12 + 13 + 14 + 15 + 16 + 17 + 0.5 * 18) / 600,  # 12-18: s=13..18
+        (0.5 * 18 + 19 + 20 + 21 + 22 + 23 + 0.5 * 24) / 600,  # 18-24: s=19..24
+        (0.5 * 24 + 25) / 100,  # >24: s = 25 or more
+    ]
+    assert np.allclose(rates, expected)
