@@ -25,6 +25,7 @@ t_import = time.perf_counter() - t0
 scale, end, repeat, scenario = float(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
 cfg = compose_config([f"scale={scale}", f"end={end}", f"scenario={scenario}"])
 best = None
+runs = []
 for r in range(repeat):
     t0 = time.perf_counter()
     m = RegionModel(cfg)
@@ -32,8 +33,10 @@ for r in range(repeat):
     m.run()
     t2 = time.perf_counter()
     res = {"build_s": t1 - t0, "run_s": t2 - t1}
+    runs.append(t2 - t1)
     if best is None or res["run_s"] < best["run_s"]:
         best = res
+best["median_run_s"] = sorted(runs)[len(runs) // 2]
 months = m.t
 people = int(m.recorder.stock_by_status[:, :8].sum() / max(months, 1))
 best.update(scale=scale, scenario=scenario, months=months, mean_people=people, import_s=t_import,
@@ -61,10 +64,11 @@ def main() -> None:
                                  capture_output=True, text=True, check=True)
             rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
     print(f"{'scenario':>14} {'scale':>6} {'months':>6} {'people':>8} {'build s':>8} "
-          f"{'run s (best)':>12} {'agent-months/s':>15} {'peak MB':>8}")
+          f"{'run s (best)':>12} {'median':>7} {'agent-months/s':>15} {'peak MB':>8}")
     for r in rows:
         print(f"{r['scenario']:>14} {r['scale']:>6g} {r['months']:>6d} {r['mean_people']:>8d} "
-              f"{r['build_s']:>8.3f} {r['run_s']:>12.3f} {r['agent_months_per_s']:>15,.0f} "
+              f"{r['build_s']:>8.3f} {r['run_s']:>12.3f} {r['median_run_s']:>7.3f} "
+              f"{r['agent_months_per_s']:>15,.0f} "
               f"{r['peak_mb']:>8.0f}")
     base = {r["scale"]: r["run_s"] for r in rows if r["scenario"] == args.scenarios[0]}
     for r in rows:
