@@ -169,10 +169,11 @@ class Firms:
     def __len__(self) -> int:
         return len(self.muni)
 
-    def employment(self, people: People) -> np.ndarray:
-        """Regular (unsubsidised) employees per firm."""
-        emp = people.employer[nonzero(people.status == Status.EMPLOYED)]
-        return np.bincount(emp, minlength=len(self))
+    def employment(self, people: People, employed: np.ndarray | None = None) -> np.ndarray:
+        """Regular (unsubsidised) employees per firm (``employed``: them, if already found)."""
+        if employed is None:
+            employed = nonzero(people.status == Status.EMPLOYED)
+        return np.bincount(people.employer[employed], minlength=len(self))
 
     def laid_off(self, people: People) -> np.ndarray:
         """Temporarily laid-off workers per firm, waiting for recall."""

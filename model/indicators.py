@@ -63,6 +63,14 @@ def _bucket(elapsed: np.ndarray) -> np.ndarray:
     return np.searchsorted(DURATION_EDGES, elapsed, side="right")
 
 
+def _spell_to_bucket(shift: float, n: int) -> np.ndarray:
+    """(completed months ``s`` × bucket) matrix putting ``s`` in the bucket of ``s + shift``."""
+    s = np.arange(n)
+    weights = np.zeros((n, len(DURATION_LABELS)))
+    weights[s, _bucket(np.maximum(s + shift, 0.0))] = 1.0
+    return weights
+
+
 def exits_by_elapsed(by_spell: np.ndarray) -> np.ndarray:
     """Exits by completed months ``s`` (last axis) spread over the elapsed-duration buckets.
 
@@ -72,13 +80,8 @@ def exits_by_elapsed(by_spell: np.ndarray) -> np.ndarray:
     months, half in that of ``s + 1/2``. Exits in the month the spell began (``s = 0``) lie
     wholly below one month.
     """
-    s = np.arange(by_spell.shape[-1])
-    weights = np.zeros((len(s), len(DURATION_LABELS)))
-    np.add.at(weights, (s, _bucket(np.maximum(s - 0.5, 0.0))), 0.5)
-    np.add.at(weights, (s, _bucket(s + 0.5)), 0.5)
-    weights[0] = 0.0
-    weights[0, 0] = 1.0
-    return by_spell @ weights
+    n = by_spell.shape[-1]
+    return by_spell @ (0.5 * _spell_to_bucket(-0.5, n) + 0.5 * _spell_to_bucket(0.5, n))
 
 
 def stock_by_elapsed(by_spell: np.ndarray) -> np.ndarray:
@@ -87,10 +90,7 @@ def stock_by_elapsed(by_spell: np.ndarray) -> np.ndarray:
     At the start of a month ``s`` completed months mean ``s - 1`` to ``s`` elapsed months: the
     bucket of ``s - 1/2``. (The register counts its stock at month ends, the same moments.)
     """
-    s = np.arange(by_spell.shape[-1])
-    weights = np.zeros((len(s), len(DURATION_LABELS)))
-    weights[s, _bucket(np.maximum(s - 0.5, 0.0))] = 1.0
-    return by_spell @ weights
+    return by_spell @ _spell_to_bucket(-0.5, by_spell.shape[-1])
 
 
 def by_group(counts: np.ndarray) -> np.ndarray:

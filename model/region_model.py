@@ -361,7 +361,7 @@ class RegionModel(mesa.Model):
         rng, eco = self.streams["demand"], self.config.economy
         self.firms.update_demand(rng, eco, float(self.demand[t]), self.total_base)
         employed = nonzero(self.people.status == Status.EMPLOYED)
-        emp = np.bincount(self.people.employer[employed], minlength=len(self.firms))
+        emp = self.firms.employment(self.people, employed)
         self.firms.separations(rng, self.people, eco, t, emp, float(self.demand_drop[t]), employed)
         self.firms.recalls(rng, self.people, eco, t, emp)
         self._hooks("labour_demand", t)
