@@ -364,6 +364,11 @@ class ServicesConfig:
                                      f"with other services gives the exits to services of {EVID}TEM 2015")
     other_service_referral: float = param(0.12, 0.0, 1.0, unit="per meeting",
                                           source="assumption: as training_referral")
+    service_wait_months: float = param(
+        1.5, 0.0, 12.0, unit="months, mean wait from a referral to the service's start",
+        source=f"assumption, set to {EVID}TEM 2015 exits to services by duration: 0.080 a month in "
+        "the first month, 0.064 in months 1-3, though the first interview is in the first weeks "
+        "(0 starts every referral at once)")
     other_service_months: float = param(4.0, 1.0, 24.0, unit="months", source="assumption")
     other_service_gain: float = param(0.05, 0.0, 1.0, unit="employability gain",
                                       source="assumption: evidence on rehabilitative work is weak")

@@ -117,7 +117,7 @@ EVENTS = [
 ]
 REGION = [
     "advisors", "advisor_person_years", "advisor_cost_eur", "advisor_cost_eur_municipal",
-    "clients", "vacancies_public", "vacancies_hidden",
+    "clients", "waiting_for_service", "vacancies_public", "vacancies_hidden",
     "applications", "demand_index",
 ]
 #: Destination classes of ended unemployment spells, by new status. As in the employment service
@@ -374,8 +374,9 @@ class Recorder:
         end = self.T - 1 if end is None else end
         sl = slice(start, end + 1)
         reg = self.region[sl].copy()
-        reg[:, [self._rg["advisors"], self._rg["clients"], self._rg["vacancies_public"],
-                self._rg["vacancies_hidden"], self._rg["applications"]]] *= 1.0 / self.scale
+        counted = ["advisors", "clients", "waiting_for_service", "vacancies_public",
+                   "vacancies_hidden", "applications"]
+        reg[:, [self._rg[k] for k in counted]] *= 1.0 / self.scale
         cpa = reg[:, self._rg["clients"]] / np.maximum(reg[:, self._rg["advisors"]], 1e-9)
         return np.column_stack([reg, cpa, self.costs[sl]])
 

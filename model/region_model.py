@@ -41,6 +41,9 @@ from model.indicators import Recorder
 from model.indices import nonzero
 from model.matching import MatchingInputs, application_weights, distance_matrix, match
 from model.rng import bernoulli_indices, spawn_streams
+from model.service_queue import OTHER_SERVICE as WAIT_OTHER
+from model.service_queue import TRAINING as WAIT_TRAINING
+from model.service_queue import ServiceQueue
 from model.statuses import EMPLOYER_TYPE_NAMES, Status, is_jobseeker
 from scenarios.base import Intervention
 from scenarios.scenario import REGISTRY, intervention_params
@@ -157,6 +160,7 @@ class RegionModel(mesa.Model):
             minlength=(Status.EMPTY + 1) * len(self.muni_names)).reshape(Status.EMPTY + 1, -1)
         self.people.take_transitions()  # the initial state is the starting stock, not a flow
         self._referred: list[np.ndarray] = []
+        self.service_queue = ServiceQueue()
         self._live: list[Intervention] = []
         self._due = np.zeros(0, np.int64)
         self.trial = trial
@@ -413,6 +417,8 @@ class RegionModel(mesa.Model):
         res = self.service.serve(rng, p, t, clients, need)
         self.handle_meetings(res, t, rng)
         self._hooks("services", t)
+        if len(self.service_queue):  # referrals whose wait ends this month
+            self.start_referred(*self.service_queue.take_due(p, t), t, rng)
 
         # Service costs: trainee- and client-months by municipality (advisors: region level).
         st = p.status
@@ -458,13 +464,25 @@ class RegionModel(mesa.Model):
             rec.tally_people("meetings", p, res.met, res.n_meetings.astype(float))
         self._referred.append(res.vacancy_referrals)
         rec.tally_people("referrals", p, res.vacancy_referrals)
-        started = self.programmes.enrol(rng, p, res.training_referrals, TRAINING, None, t,
-                                        Status.TRAINING, only=self.baseline_training)
-        rec.tally_people("training_starts", p, started)
-        other = res.other_service_referrals
+        if svc.service_wait_months > 0:
+            queue = self.service_queue
+            queue.add(rng, res.training_referrals, WAIT_TRAINING, t, svc.service_wait_months)
+            other = res.other_service_referrals
+            queue.add(rng, other[p.status[other] == Status.UNEMPLOYED], WAIT_OTHER, t,
+                      svc.service_wait_months)
+        else:
+            self.start_referred(res.training_referrals, res.other_service_referrals, t, rng)
+        self.wage_subsidy.place(t, res.subsidy_referrals, rng)
+
+    def start_referred(self, training: np.ndarray, other: np.ndarray, t: int,
+                       rng: np.random.Generator) -> None:
+        """Start coaches' referrals: labour-market training (where there is a place) and others."""
+        p, svc = self.people, self.config.scenario.services
+        started = self.programmes.enrol(rng, p, training, TRAINING, None, t, Status.TRAINING,
+                                        only=self.baseline_training)
+        self.recorder.tally_people("training_starts", p, started)
         other = other[p.status[other] == Status.UNEMPLOYED]
         self.start_other_service(other, t, svc.other_service_months, svc.other_service_gain, rng)
-        self.wage_subsidy.place(t, res.subsidy_referrals, rng)
 
     def start_other_service(self, idx: np.ndarray, t: int, months: float, gain: float,
                             rng: np.random.Generator, kind: int = 0) -> None:
@@ -552,6 +570,7 @@ class RegionModel(mesa.Model):
             for m, euros in zip(self.municipalities, per, strict=True):
                 m.pay_services(float(euros))
         rec.set_region(t, "clients", float(np.count_nonzero(seekers & (p.coach >= 0))))
+        rec.set_region(t, "waiting_for_service", float(self.service_queue.waiting(p, t)))
         vac = self.firms.vacancies
         rec.set_region(t, "vacancies_hidden", float(vac.hidden.sum()))
         rec.set_region(t, "vacancies_public", float(len(vac) - vac.hidden.sum()))

@@ -1,0 +1,70 @@
+"""Referrals wait for their service to start (model/service_queue.py)."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from agents.people import People
+from model.region_model import RegionModel
+from model.service_queue import OTHER_SERVICE, TRAINING, ServiceQueue
+from model.statuses import Status
+
+
+def _people(n: int) -> People:
+    p = People(n, 1)
+    p.status[:] = Status.UNEMPLOYED
+    p.muni[:] = 0
+    return p
+
+
+def test_waits_are_geometric_with_the_mean_asked_for():
+    q = ServiceQueue()
+    q.add(np.random.default_rng(1), np.arange(40_000), TRAINING, 10, 1.5)
+    wait = q.start - 10
+    assert wait.min() == 0
+    assert wait.mean() == pytest.approx(1.5, rel=0.03)
+    # geometric on 0, 1, 2, ...: P(0) = 1 / (1 + mean)
+    assert np.mean(wait == 0) == pytest.approx(1 / 2.5, abs=0.01)
+
+
+def test_someone_already_waiting_is_not_referred_again():
+    q = ServiceQueue()
+    rng = np.random.default_rng(2)
+    q.add(rng, np.array([3, 5, 5]), TRAINING, 0, 2.0)
+    q.add(rng, np.array([5, 7]), OTHER_SERVICE, 0, 2.0)
+    assert sorted(q.person.tolist()) == [3, 5, 7]
+    assert q.kind[q.person == 5][0] == TRAINING
+
+
+def test_due_referrals_start_only_within_the_same_spell():
+    p = _people(6)
+    q = ServiceQueue()
+    q.person = np.arange(6)
+    q.kind = np.array([TRAINING, OTHER_SERVICE, TRAINING, TRAINING, OTHER_SERVICE, TRAINING],
+                      np.uint8)
+    q.referred = np.full(6, 4)
+    q.start = np.array([6, 6, 6, 6, 5, 9])
+    p.spell[:] = 3  # unemployed since month 3, referred in month 4
+    p.status[2] = Status.EMPLOYED  # found work meanwhile: lapses
+    p.spell[3] = 1  # a new spell that began in month 5: lapses
+    training, other = q.take_due(p, 6)
+    assert training.tolist() == [0] and other.tolist() == [1, 4]
+    assert q.person.tolist() == [5]  # not due yet
+    assert q.waiting(p, 6) == 1
+
+
+def test_referrals_wait_in_the_model(small_config):
+    def run(wait: float) -> RegionModel:
+        services = replace(small_config.scenario.services, service_wait_months=wait)
+        cfg = replace(small_config, end="2019-06",
+                      scenario=replace(small_config.scenario, services=services))
+        return RegionModel(cfg).run()
+
+    at_once, waiting = run(0.0), run(3.0)
+    assert len(at_once.service_queue) == 0
+    assert at_once.recorder.values("waiting_for_service").max() == 0
+    assert waiting.recorder.values("waiting_for_service").max() > 0
+    # starts in the first month of a spell fall when referrals wait
+    first = [m.recorder.duration_profile(0, 17)["exit_to_services"]["<1"] for m in (at_once, waiting)]
+    assert first[1] < 0.6 * first[0]
