@@ -41,8 +41,6 @@ from model.indicators import Recorder
 from model.indices import nonzero
 from model.matching import MatchingInputs, application_weights, distance_matrix, match
 from model.rng import bernoulli_indices, spawn_streams
-from model.service_queue import OTHER_SERVICE as WAIT_OTHER
-from model.service_queue import TRAINING as WAIT_TRAINING
 from model.service_queue import ServiceQueue
 from model.statuses import EMPLOYER_TYPE_NAMES, Status, is_jobseeker
 from scenarios.base import Intervention
@@ -465,11 +463,10 @@ class RegionModel(mesa.Model):
         self._referred.append(res.vacancy_referrals)
         rec.tally_people("referrals", p, res.vacancy_referrals)
         if svc.service_wait_months > 0:
-            queue = self.service_queue
-            queue.add(rng, res.training_referrals, WAIT_TRAINING, t, svc.service_wait_months)
             other = res.other_service_referrals
-            queue.add(rng, other[p.status[other] == Status.UNEMPLOYED], WAIT_OTHER, t,
-                      svc.service_wait_months)
+            self.service_queue.add(rng, p, res.training_referrals,
+                                   other[p.status[other] == Status.UNEMPLOYED], t,
+                                   svc.service_wait_months)
         else:
             self.start_referred(res.training_referrals, res.other_service_referrals, t, rng)
         self.wage_subsidy.place(t, res.subsidy_referrals, rng)

@@ -38,18 +38,27 @@ class ServiceQueue:
     def __len__(self) -> int:
         return len(self.person)
 
-    def add(self, rng: np.random.Generator, idx: np.ndarray, kind: int, t: int,
-            mean_wait: float) -> None:
-        """Queue referrals of people ``idx`` (of one ``kind``) made in month ``t``."""
-        idx = np.unique(idx)
-        if len(self.person):
-            idx = idx[~np.isin(idx, self.person, assume_unique=True)]
-        if len(idx) == 0:
+    def add(self, rng: np.random.Generator, people: People, training: np.ndarray,
+            other: np.ndarray, t: int, mean_wait: float) -> None:
+        """Queue the referrals to training and to other services made in month ``t``.
+
+        Each array holds distinct people; someone referred to both waits for training.
+        """
+        if len(training) + len(other) == 0:
             return
-        wait = rng.geometric(1.0 / (1.0 + mean_wait), len(idx)) - 1
-        self.person = np.concatenate([self.person, idx])
-        self.kind = np.concatenate([self.kind, np.full(len(idx), kind, np.uint8)])
-        self.referred = np.concatenate([self.referred, np.full(len(idx), t, np.int64)])
+        busy = np.zeros(people.capacity, bool)
+        busy[self.person] = True
+        training = np.sort(training[~busy[training]])  # queued in the order of the slots
+        busy[training] = True
+        other = np.sort(other[~busy[other]])
+        n = len(training) + len(other)
+        if n == 0:
+            return
+        wait = rng.geometric(1.0 / (1.0 + mean_wait), n) - 1
+        self.person = np.concatenate([self.person, training, other])
+        self.kind = np.concatenate([self.kind, np.full(len(training), TRAINING, np.uint8),
+                                    np.full(len(other), OTHER_SERVICE, np.uint8)])
+        self.referred = np.concatenate([self.referred, np.full(n, t, np.int64)])
         self.start = np.concatenate([self.start, t + wait])
 
     def _same_spell(self, people: People, t: int, who: np.ndarray, ref: np.ndarray) -> np.ndarray:

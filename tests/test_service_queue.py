@@ -20,7 +20,8 @@ def _people(n: int) -> People:
 
 def test_waits_are_geometric_with_the_mean_asked_for():
     q = ServiceQueue()
-    q.add(np.random.default_rng(1), np.arange(40_000), TRAINING, 10, 1.5)
+    q.add(np.random.default_rng(1), _people(40_000), np.arange(40_000), np.zeros(0, np.int64),
+          10, 1.5)
     wait = q.start - 10
     assert wait.min() == 0
     assert wait.mean() == pytest.approx(1.5, rel=0.03)
@@ -29,12 +30,13 @@ def test_waits_are_geometric_with_the_mean_asked_for():
 
 
 def test_someone_already_waiting_is_not_referred_again():
-    q = ServiceQueue()
+    q, p = ServiceQueue(), _people(10)
     rng = np.random.default_rng(2)
-    q.add(rng, np.array([3, 5, 5]), TRAINING, 0, 2.0)
-    q.add(rng, np.array([5, 7]), OTHER_SERVICE, 0, 2.0)
-    assert sorted(q.person.tolist()) == [3, 5, 7]
-    assert q.kind[q.person == 5][0] == TRAINING
+    q.add(rng, p, np.array([3, 5]), np.array([5, 8]), 0, 2.0)  # 5 to both: training
+    q.add(rng, p, np.array([8]), np.array([5, 7]), 1, 2.0)
+    assert q.person.tolist() == [3, 5, 8, 7]
+    assert q.kind.tolist() == [TRAINING, TRAINING, OTHER_SERVICE, OTHER_SERVICE]
+    assert q.referred.tolist() == [0, 0, 0, 1]
 
 
 def test_due_referrals_start_only_within_the_same_spell():
