@@ -5,7 +5,8 @@ rehabilitative work, a purchased service) seldom starts it the same day: a cours
 intake, a purchased service its provider's next group, rehabilitative work needs an activation plan
 made with the municipality. Meanwhile the jobseeker stays unemployed and may find work. Waits are
 geometric on 0, 1, 2, … months with mean ``services.service_wait_months``; a referral lapses if its
-unemployment spell has ended by the start month. Someone already waiting is not referred again.
+unemployment spell has ended by the start month. Someone already waiting is not referred again
+(lapsed referrals are dropped when new ones are queued).
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ class ServiceQueue:
         """
         if len(training) + len(other) == 0:
             return
+        if len(self.person):  # drop lapsed referrals: their people may be referred anew
+            self._keep(self._same_spell(people, t, self.person, self.referred))
         busy = np.zeros(people.capacity, bool)
         busy[self.person] = True
         training = np.sort(training[~busy[training]])  # queued in the order of the slots
@@ -61,13 +64,22 @@ class ServiceQueue:
         self.referred = np.concatenate([self.referred, np.full(n, t, np.int64)])
         self.start = np.concatenate([self.start, t + wait])
 
-    def _same_spell(self, people: People, t: int, who: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    def _keep(self, keep: np.ndarray) -> None:
+        self.person, self.kind = self.person[keep], self.kind[keep]
+        self.referred, self.start = self.referred[keep], self.start[keep]
+
+    @staticmethod
+    def _same_spell(people: People, t: int, who: np.ndarray, ref: np.ndarray) -> np.ndarray:
+        """Still unemployed in the spell of the referral, during month ``t`` (before its close)."""
         return ((people.status[who] == Status.UNEMPLOYED)
                 & (t - people.spell[who].astype(np.int64) <= ref))
 
     def waiting(self, people: People, t: int) -> int:
-        """People waiting for a service start at the end of month ``t`` (lapsed ones excluded)."""
-        return int(np.count_nonzero(self._same_spell(people, t, self.person, self.referred)))
+        """People waiting for a service start after month ``t`` has closed (lapsed ones excluded).
+
+        The close has counted month ``t`` in everyone's spell, so spells are measured from ``t + 1``.
+        """
+        return int(np.count_nonzero(self._same_spell(people, t + 1, self.person, self.referred)))
 
     def take_due(self, people: People, t: int) -> tuple[np.ndarray, np.ndarray]:
         """Remove the referrals starting in month ``t``; returns the people to start them.
@@ -79,9 +91,7 @@ class ServiceQueue:
         if not due.any():
             return _empty(np.int64), _empty(np.int64)
         who, kind, ref = self.person[due], self.kind[due], self.referred[due]
-        keep = ~due
-        self.person, self.kind = self.person[keep], self.kind[keep]
-        self.referred, self.start = self.referred[keep], self.start[keep]
+        self._keep(~due)
         same_spell = self._same_spell(people, t, who, ref)
         who, kind = who[same_spell], kind[same_spell]
         return who[nonzero(kind == TRAINING)], who[nonzero(kind == OTHER_SERVICE)]

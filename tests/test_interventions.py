@@ -104,16 +104,24 @@ def test_more_coach_capacity_means_more_meetings_per_client():
 
 
 def test_wage_subsidy_lever_starts_more_subsidised_periods_by_employer_type(base):
-    lever = run("scenario=wage_subsidy")
-    starts = {m: {e: window(m, f"subsidy_starts_{e}").sum()
-                  for e in ("private", "municipality", "third_sector")} for m in (base, lever)}
-    assert sum(starts[lever].values()) > 1.3 * sum(starts[base].values())
+    # The lever adds about five simulated placements a month at this scale and partly takes the
+    # people the public service would have placed anyway, so one seed's net change is noisy
+    # (1.24-1.84x over seeds 42, 1, 2, 3): two seeds are summed.
+    other = run("scenario=te_office", "seed=1")
+    levers = [run("scenario=wage_subsidy"), run("scenario=wage_subsidy", "seed=1")]
+    kinds = ("private", "municipality", "third_sector")
+
+    def starts(models):
+        return {e: sum(window(m, f"subsidy_starts_{e}").sum() for m in models) for e in kinds}
+
+    with_lever, without = starts(levers), starts([base, other])
+    assert sum(with_lever.values()) > 1.3 * sum(without.values())
     # Private firms and municipalities take 80 % of the lever's placements. The third sector's
-    # 20 % is about one simulated person a month at this scale, and the lever partly takes the
-    # people the public service would have placed anyway, so its change is within the noise.
+    # 20 % is about one simulated person a month at this scale, so its change is within the noise.
     for etype in ("private", "municipality"):
-        assert starts[lever][etype] > starts[base][etype], etype
-    assert window(lever, "subsidised").mean() > window(base, "subsidised").mean()
+        assert with_lever[etype] > without[etype], etype
+    for lever, ref in zip(levers, (base, other), strict=True):
+        assert window(lever, "subsidised").mean() > window(ref, "subsidised").mean()
 
 
 def test_higher_subsidy_rate_raises_employer_take_up():

@@ -31,12 +31,20 @@ def test_waits_are_geometric_with_the_mean_asked_for():
 
 def test_someone_already_waiting_is_not_referred_again():
     q, p = ServiceQueue(), _people(10)
+    p.spell[:] = 10  # long unemployed: the spells began before the referrals
     rng = np.random.default_rng(2)
     q.add(rng, p, np.array([3, 5]), np.array([5, 8]), 0, 2.0)  # 5 to both: training
     q.add(rng, p, np.array([8]), np.array([5, 7]), 1, 2.0)
     assert q.person.tolist() == [3, 5, 8, 7]
     assert q.kind.tolist() == [TRAINING, TRAINING, OTHER_SERVICE, OTHER_SERVICE]
     assert q.referred.tolist() == [0, 0, 0, 1]
+    # a referral that lapsed (the person found work) no longer blocks a new one
+    p.status[3] = Status.EMPLOYED
+    q.add(rng, p, np.zeros(0, np.int64), np.array([9]), 2, 2.0)
+    assert q.person.tolist() == [5, 8, 7, 9]
+    p.status[3], p.spell[3] = Status.UNEMPLOYED, 0  # back, in a new spell
+    q.add(rng, p, np.zeros(0, np.int64), np.array([3]), 3, 2.0)
+    assert q.person.tolist() == [5, 8, 7, 9, 3] and q.kind[-1] == OTHER_SERVICE
 
 
 def test_due_referrals_start_only_within_the_same_spell():
@@ -53,7 +61,10 @@ def test_due_referrals_start_only_within_the_same_spell():
     training, other = q.take_due(p, 6)
     assert training.tolist() == [0] and other.tolist() == [1, 4]
     assert q.person.tolist() == [5]  # not due yet
+    p.close_month()  # month 6 ends: person 5 is still waiting, in the spell of the referral
     assert q.waiting(p, 6) == 1
+    p.spell[5] = 0  # a spell begun in month 6 is a new one
+    assert q.waiting(p, 6) == 0
 
 
 def test_referrals_wait_in_the_model(small_config):
