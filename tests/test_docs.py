@@ -27,3 +27,13 @@ def test_model_description_follows_odd():
         assert heading in text, heading
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "docs/model.md" in readme and "docs/parameters.md" in readme
+
+
+def test_relative_links_in_the_documentation_resolve():
+    import re
+
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
+            if "://" in target:
+                continue
+            assert (page.parent / target).exists(), f"{page.name} links to missing {target}"
