@@ -415,8 +415,11 @@ class RegionModel(mesa.Model):
         res = self.service.serve(rng, p, t, clients, need)
         self.handle_meetings(res, t, rng)
         self._hooks("services", t)
-        if len(self.service_queue):  # referrals whose wait ends this month
-            self.start_referred(*self.service_queue.take_due(p, t), t, rng)
+        # Referrals whose wait ends this month, each started from the stream of its service
+        # (an intervention's kind_id k is self.interventions[k - 1]).
+        for source, training, other in self.service_queue.take_due(p, t):
+            self.start_referred(training, other, t,
+                                rng if source == 0 else self.interventions[source - 1].rng)
 
         # Service costs: trainee- and client-months by municipality (advisors: region level).
         st = p.status
@@ -455,8 +458,13 @@ class RegionModel(mesa.Model):
         self.enrol_students(applicants, t, erng)
 
     # ----------------------------------------------------- helpers for services and interventions
-    def handle_meetings(self, res: MeetingResult, t: int, rng: np.random.Generator) -> None:
-        """Record meetings and act on their referrals (vacancies, training, services, subsidy)."""
+    def handle_meetings(self, res: MeetingResult, t: int, rng: np.random.Generator,
+                        source: int = 0) -> None:
+        """Record meetings and act on their referrals (vacancies, training, services, subsidy).
+
+        ``source`` is the service that met them: 0 the public service, otherwise the
+        intervention's ``kind_id``; ``rng`` is its stream.
+        """
         p, rec, svc = self.people, self.recorder, self.config.scenario.services
         if res.coach_time or len(res.met):
             rec.tally_people("meetings", p, res.met, res.n_meetings.astype(float))
@@ -466,7 +474,7 @@ class RegionModel(mesa.Model):
             other = res.other_service_referrals
             self.service_queue.add(rng, p, res.training_referrals,
                                    other[p.status[other] == Status.UNEMPLOYED], t,
-                                   svc.service_wait_months)
+                                   svc.service_wait_months, source)
         else:
             self.start_referred(res.training_referrals, res.other_service_referrals, t, rng)
         self.wage_subsidy.place(t, res.subsidy_referrals, rng)

@@ -6,7 +6,9 @@ intake, a purchased service its provider's next group, rehabilitative work needs
 made with the municipality. Meanwhile the jobseeker stays unemployed and may find work. Waits are
 geometric on 0, 1, 2, … months with mean ``services.service_wait_months``; a referral lapses if its
 unemployment spell has ended by the start month. Someone already waiting is not referred again
-(lapsed referrals are dropped when new ones are queued).
+(lapsed referrals are dropped when new ones are queued). Each referral remembers the service that
+made it (``source``: 0 the public service, otherwise the intervention's ``kind_id``), whose random
+stream starts it.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from agents.people import People
-from model.indices import nonzero
 from model.statuses import Status
 
-#: Kinds of referral in the queue.
-TRAINING, OTHER_SERVICE = 0, 1
+#: Kinds of referral in the queue: to training, to another service, or to both (training first,
+#: another service if no training place is free).
+TRAINING, OTHER_SERVICE, BOTH = 0, 1, 2
 
 
 def _empty(dtype: type) -> np.ndarray:
@@ -33,6 +35,7 @@ class ServiceQueue:
 
     person: np.ndarray = field(default_factory=lambda: _empty(np.int64))
     kind: np.ndarray = field(default_factory=lambda: _empty(np.uint8))
+    source: np.ndarray = field(default_factory=lambda: _empty(np.int64))  # who referred
     referred: np.ndarray = field(default_factory=lambda: _empty(np.int64))  # month of the referral
     start: np.ndarray = field(default_factory=lambda: _empty(np.int64))  # month the service starts
 
@@ -40,10 +43,10 @@ class ServiceQueue:
         return len(self.person)
 
     def add(self, rng: np.random.Generator, people: People, training: np.ndarray,
-            other: np.ndarray, t: int, mean_wait: float) -> None:
+            other: np.ndarray, t: int, mean_wait: float, source: int = 0) -> None:
         """Queue the referrals to training and to other services made in month ``t``.
 
-        Each array holds distinct people; someone referred to both waits for training.
+        Each array holds distinct people; someone in both is referred to both (kind ``BOTH``).
         """
         if len(training) + len(other) == 0:
             return
@@ -52,20 +55,23 @@ class ServiceQueue:
         busy = np.zeros(people.capacity, bool)
         busy[self.person] = True
         training = np.sort(training[~busy[training]])  # queued in the order of the slots
-        busy[training] = True
         other = np.sort(other[~busy[other]])
-        n = len(training) + len(other)
+        kind = np.zeros(people.capacity, np.uint8)  # TRAINING
+        kind[other] = OTHER_SERVICE
+        kind[training[kind[training] == OTHER_SERVICE]] = BOTH
+        new = np.concatenate([training, other[kind[other] == OTHER_SERVICE]])
+        n = len(new)
         if n == 0:
             return
         wait = rng.geometric(1.0 / (1.0 + mean_wait), n) - 1
-        self.person = np.concatenate([self.person, training, other])
-        self.kind = np.concatenate([self.kind, np.full(len(training), TRAINING, np.uint8),
-                                    np.full(len(other), OTHER_SERVICE, np.uint8)])
+        self.person = np.concatenate([self.person, new])
+        self.kind = np.concatenate([self.kind, kind[new]])
+        self.source = np.concatenate([self.source, np.full(n, source, np.int64)])
         self.referred = np.concatenate([self.referred, np.full(n, t, np.int64)])
         self.start = np.concatenate([self.start, t + wait])
 
     def _keep(self, keep: np.ndarray) -> None:
-        self.person, self.kind = self.person[keep], self.kind[keep]
+        self.person, self.kind, self.source = self.person[keep], self.kind[keep], self.source[keep]
         self.referred, self.start = self.referred[keep], self.start[keep]
 
     @staticmethod
@@ -81,17 +87,20 @@ class ServiceQueue:
         """
         return int(np.count_nonzero(self._same_spell(people, t + 1, self.person, self.referred)))
 
-    def take_due(self, people: People, t: int) -> tuple[np.ndarray, np.ndarray]:
-        """Remove the referrals starting in month ``t``; returns the people to start them.
+    def take_due(self, people: People, t: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
+        """Remove the referrals starting in month ``t``; returns the people to start, by source.
 
-        Returns ``(training, other_service)``: those still in the unemployment spell they were
-        referred in (a spell that began after the referral month is a new one). The rest lapse.
+        Returns ``(source, training, other_service)`` for each source with referrals due, in the
+        order of the sources: those still in the unemployment spell they were referred in (a spell
+        that began after the referral month is a new one); the rest lapse. Someone referred to both
+        is in both arrays: they take another service if no training place is free.
         """
         due = self.start <= t
         if not due.any():
-            return _empty(np.int64), _empty(np.int64)
-        who, kind, ref = self.person[due], self.kind[due], self.referred[due]
+            return []
+        who, kind, src = self.person[due], self.kind[due], self.source[due]
+        same_spell = self._same_spell(people, t, who, self.referred[due])
         self._keep(~due)
-        same_spell = self._same_spell(people, t, who, ref)
-        who, kind = who[same_spell], kind[same_spell]
-        return who[nonzero(kind == TRAINING)], who[nonzero(kind == OTHER_SERVICE)]
+        who, kind, src = who[same_spell], kind[same_spell], src[same_spell]
+        return [(int(s), who[(src == s) & (kind != OTHER_SERVICE)],
+                 who[(src == s) & (kind != TRAINING)]) for s in np.unique(src)]

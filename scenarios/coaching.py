@@ -151,7 +151,7 @@ class PersonalCoaching(Intervention):
         base = np.floor(p.meetings_per_month)
         need = base + (self.rng.random(len(cl)) < p.meetings_per_month - base)
         res = self.service.serve(self.rng, people, t, cl, need.astype(np.int64))
-        m.handle_meetings(res, t, self.rng)
+        m.handle_meetings(res, t, self.rng, self.kind_id)
         cost = self.service.person_years_per_month * p.cost_per_coach_year
         self.charge_clients(self.clients, cost)
 

@@ -76,8 +76,8 @@ class StrongStart(Intervention):
         referred = met[rng.random(len(met)) < prob]
         young = met[(people.age_m[met] < 25 * 12) & (people.edu[met] < 2)]
         study = young[rng.random(len(young)) < 1.0 - (1.0 - p.education_referral_young) ** 2]
-        m.handle_meetings(MeetingResult(met, n, referred, np.zeros(0, np.int64),
-                                        np.zeros(0, np.int64), np.zeros(0, np.int64)), t, rng)
+        none = np.zeros(0, np.int64)
+        m.handle_meetings(MeetingResult(met, n, referred, none, none, none), t, rng, self.kind_id)
         m.enrol_students(study, t, rng)
         self.participants_started += int(np.count_nonzero(people.spell[met] <= 1))
         self.charge(met, p.unit_cost)

@@ -7,7 +7,7 @@ import pytest
 
 from agents.people import People
 from model.region_model import RegionModel
-from model.service_queue import OTHER_SERVICE, TRAINING, ServiceQueue
+from model.service_queue import BOTH, OTHER_SERVICE, TRAINING, ServiceQueue
 from model.statuses import Status
 
 
@@ -33,11 +33,11 @@ def test_someone_already_waiting_is_not_referred_again():
     q, p = ServiceQueue(), _people(10)
     p.spell[:] = 10  # long unemployed: the spells began before the referrals
     rng = np.random.default_rng(2)
-    q.add(rng, p, np.array([3, 5]), np.array([5, 8]), 0, 2.0)  # 5 to both: training
-    q.add(rng, p, np.array([8]), np.array([5, 7]), 1, 2.0)
+    q.add(rng, p, np.array([3, 5]), np.array([5, 8]), 0, 2.0)  # 5 to both
+    q.add(rng, p, np.array([8]), np.array([5, 7]), 1, 2.0, source=4)
     assert q.person.tolist() == [3, 5, 8, 7]
-    assert q.kind.tolist() == [TRAINING, TRAINING, OTHER_SERVICE, OTHER_SERVICE]
-    assert q.referred.tolist() == [0, 0, 0, 1]
+    assert q.kind.tolist() == [TRAINING, BOTH, OTHER_SERVICE, OTHER_SERVICE]
+    assert q.referred.tolist() == [0, 0, 0, 1] and q.source.tolist() == [0, 0, 0, 4]
     # a referral that lapsed (the person found work) no longer blocks a new one
     p.status[3] = Status.EMPLOYED
     q.add(rng, p, np.zeros(0, np.int64), np.array([9]), 2, 2.0)
@@ -48,23 +48,31 @@ def test_someone_already_waiting_is_not_referred_again():
 
 
 def test_due_referrals_start_only_within_the_same_spell():
-    p = _people(6)
+    p = _people(8)
     q = ServiceQueue()
-    q.person = np.arange(6)
-    q.kind = np.array([TRAINING, OTHER_SERVICE, TRAINING, TRAINING, OTHER_SERVICE, TRAINING],
-                      np.uint8)
-    q.referred = np.full(6, 4)
-    q.start = np.array([6, 6, 6, 6, 5, 9])
+    q.person = np.arange(8)
+    q.kind = np.array([TRAINING, OTHER_SERVICE, TRAINING, TRAINING, OTHER_SERVICE, TRAINING, BOTH,
+                       TRAINING], np.uint8)
+    q.source = np.array([0, 0, 0, 0, 0, 0, 0, 3])
+    q.referred = np.full(8, 4)
+    q.start = np.array([6, 6, 6, 6, 5, 9, 6, 6])
     p.spell[:] = 3  # unemployed since month 3, referred in month 4
     p.status[2] = Status.EMPLOYED  # found work meanwhile: lapses
     p.spell[3] = 1  # a new spell that began in month 5: lapses
-    training, other = q.take_due(p, 6)
-    assert training.tolist() == [0] and other.tolist() == [1, 4]
+    p.spell[6] = 2  # the spell began in the referral month itself: starts
+    due = q.take_due(p, 6)
+    assert [s for s, _, _ in due] == [0, 3]
+    (_, training, other), (_, training3, other3) = due
+    assert training.tolist() == [0, 6] and other.tolist() == [1, 4, 6]  # 6: training, else other
+    assert training3.tolist() == [7] and other3.tolist() == []  # another service's referral
     assert q.person.tolist() == [5]  # not due yet
-    p.close_month()  # month 6 ends: person 5 is still waiting, in the spell of the referral
-    assert q.waiting(p, 6) == 1
-    p.spell[5] = 0  # a spell begun in month 6 is a new one
-    assert q.waiting(p, 6) == 0
+    assert q.take_due(p, 7) == []
+    p.close_month()  # month 7 ends: person 5's spell (since month 3) goes on
+    assert q.waiting(p, 7) == 1
+    p.spell[5] = 3  # after the close of month 7: a spell begun in month 5, after the referral
+    assert q.waiting(p, 7) == 0
+    p.spell[5] = 4  # begun in month 4, the referral month: still waiting
+    assert q.waiting(p, 7) == 1
 
 
 def test_referrals_wait_in_the_model(small_config):
