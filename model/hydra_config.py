@@ -64,7 +64,8 @@ class SensitivityConfig:
     method: str = "morris"
     parameters: list[str] = field(default_factory=lambda: list(CALIBRATED) + [
         "scenario.services.meeting_effort_boost", "scenario.services.referral_probability",
-        "economy.network_share", "economy.commute_friction_per_km"])
+        "scenario.services.service_wait_months", "economy.network_share",
+        "economy.commute_friction_per_km"])
     bounds: dict[str, list[Any]] = field(default_factory=dict)  # [low, high] by parameter
     spread: float = 0.5  # range around the default when no bounds are given
     n: int = 8  # Morris trajectories, or Sobol base samples (a power of two)
