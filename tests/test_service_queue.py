@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from agents.people import People
+from model.hydra_config import compose_config
 from model.region_model import RegionModel
 from model.service_queue import BOTH, OTHER_SERVICE, TRAINING, ServiceQueue
 from model.statuses import Status
@@ -89,3 +90,24 @@ def test_referrals_wait_in_the_model(small_config):
     # starts in the first month of a spell fall when referrals wait
     first = [m.recorder.duration_profile(0, 17)["exit_to_services"]["<1"] for m in (at_once, waiting)]
     assert first[1] < 0.6 * first[0]
+
+
+def test_personal_coachings_referrals_wait_and_start_from_its_own_stream():
+    cfg = compose_config(["scale=0.05", "end=2021-12", "scenario=kuntakokeilu"])
+    m = RegionModel(cfg)
+    coaching = m.interventions_by_name["coaching"]
+    starts = {"services": 0, "coaching": 0}
+    start_referred = m.start_referred
+
+    def spy(training, other, t, rng):
+        if rng is coaching.rng:
+            starts["coaching"] += len(training) + len(other)
+        elif rng is m.streams["services"]:
+            starts["services"] += len(training) + len(other)
+        else:
+            raise AssertionError("a referral started from another stream")
+        start_referred(training, other, t, rng)
+
+    m.start_referred = spy
+    m.run()
+    assert starts["coaching"] > 0 and starts["services"] > 0
