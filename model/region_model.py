@@ -159,6 +159,10 @@ class RegionModel(mesa.Model):
         self.people.take_transitions()  # the initial state is the starting stock, not a flow
         self._referred: list[np.ndarray] = []
         self.service_queue = ServiceQueue()
+        #: The random stream of each referring service (``source`` in the queue: 0 the public
+        #: service, otherwise an intervention's ``kind_id``).
+        self._referral_streams = {0: self.streams["services"]} | {
+            iv.kind_id: iv.rng for iv in self.interventions}
         self._live: list[Intervention] = []
         self._due = np.zeros(0, np.int64)
         self.trial = trial
@@ -415,11 +419,9 @@ class RegionModel(mesa.Model):
         res = self.service.serve(rng, p, t, clients, need)
         self.handle_meetings(res, t, rng)
         self._hooks("services", t)
-        # Referrals whose wait ends this month, each started from the stream of its service
-        # (an intervention's kind_id k is self.interventions[k - 1]).
+        # Referrals whose wait ends this month, each started from the stream of its service.
         for source, training, other in self.service_queue.take_due(p, t):
-            self.start_referred(training, other, t,
-                                rng if source == 0 else self.interventions[source - 1].rng)
+            self.start_referred(training, other, t, self._referral_streams[source])
 
         # Service costs: trainee- and client-months by municipality (advisors: region level).
         st = p.status
