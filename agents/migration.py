@@ -28,13 +28,25 @@ BAND_OF_MONTH = np.minimum(np.searchsorted(AGE_BAND_EDGES, np.arange(100 * 12) /
 IMMIGRANT_AGE_CDF = cdf_of([0.08, 0.22, 0.25, 0.35, 0.10])
 
 
+def _per_year(pair: list[float], t: int) -> float:
+    """A yearly figure given for 2017 and 2023, linear between (mid-years) and flat outside."""
+    a, b = pair
+    year = 2018 + t / 12.0
+    return a + (b - a) * float(np.clip((year - 2017.5) / 6.0, 0.0, 1.0))
+
+
 def immigration_per_month(cfg: ModelConfig, t: int) -> float:
     """Working-age immigrants from abroad per month (real people) in month ``t`` (0 = 2018-01)."""
     mig = cfg.region.migration
-    a, b = mig.immigration_per_year  # 2017 and 2023
-    year = 2018 + t / 12.0
-    per_year = a + (b - a) * np.clip((year - 2017.5) / 6.0, 0.0, 1.0)
-    return per_year * mig.immigration_region_factor * mig.immigrant_working_age_share / 12.0
+    return (_per_year(mig.immigration_per_year, t) * mig.immigration_region_factor
+            * mig.immigrant_working_age_share / 12.0)
+
+
+def emigration_per_month(cfg: ModelConfig, t: int) -> float:
+    """Working-age emigrants abroad per month (real people) in month ``t`` (0 = 2018-01)."""
+    mig = cfg.region.migration
+    return (_per_year(mig.emigration_per_year, t) * mig.immigration_region_factor
+            * mig.emigrant_working_age_share / 12.0)
 
 
 def out_migration_hazard(people: People, cfg: ModelConfig, idx: np.ndarray) -> np.ndarray:
@@ -68,6 +80,33 @@ def out_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t:
         p = p * factor[cand]
     leave = cand[rng.random(len(cand)) * p_max < p]
     return leave, expected
+
+
+def emigration(rng: np.random.Generator, people: People, cfg: ModelConfig, t: int,
+               expected_out: np.ndarray) -> np.ndarray:
+    """People who move abroad this month.
+
+    ``emigrant_foreign_share`` of them speak a foreign language; within each language group the
+    chance to leave follows the out-migration hazard by age and education (young graduates most).
+    ``expected_out`` is the month's expected domestic out-movers by age band: its sum is the sum
+    of everyone's hazard, so only the foreign-language speakers' part has to be added up here.
+    """
+    mig = cfg.region.migration
+    n = emigration_per_month(cfg, t) * cfg.scale
+    if n <= 0:
+        return np.zeros(0, np.int64)
+    foreign = nonzero(people.foreign & (people.status != Status.EMPTY))
+    h_foreign = float(out_migration_hazard(people, cfg, foreign).sum())
+    h_other = max(float(expected_out.sum()) - h_foreign, 0.0)
+    share = mig.emigrant_foreign_share
+    # Each person leaves with c x hazard, c set per language group to give its expected number.
+    c = np.array([(1 - share) * n / h_other if h_other > 0 else 0.0,
+                  share * n / h_foreign if h_foreign > 0 else 0.0])
+    h_max = np.array(mig.out_rate_by_age).max() / 12.0 * max(mig.tertiary_out_factor_young, 1.0)
+    p_max = min(float(c.max()) * h_max, 1.0)
+    cand = bernoulli_indices(rng, nonzero(people.status != Status.EMPTY), p_max)
+    p = c[people.foreign[cand].view(np.uint8)] * out_migration_hazard(people, cfg, cand)
+    return cand[rng.random(len(cand)) * p_max < p]
 
 
 def in_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t: int,

@@ -46,7 +46,8 @@ FIELDS: dict[str, tuple[Any, Any]] = {
     "fund": (np.bool_, False),  # unemployment-fund member
     "benefit": (np.uint8, Benefit.NONE),
     "erb_days_left": (np.float32, 0.0),
-    "lms_days": (np.float32, 0.0),  # paid days of labour-market subsidy (2015 financing rule)
+    "subsidy_share": (np.float32, 0.0),  # share of the pay cost the wage subsidy pays (at placement)
+    "lms_days": (np.float32, 0.0),  # labour-market subsidy days paid while unemployed (2015 rule)
     "ub_days": (np.float32, 0.0),  # paid days of any benefit in the benefit period (TE24 rule)
     "employer": (np.int64, -1),  # firm index (also the recall firm of the temporarily laid off)
     "temp_laid": (np.bool_, False),  # temporarily laid off (counted unemployed)
@@ -198,6 +199,8 @@ class People:
             self.coach[idx] = -1
             self.benefit[idx] = Benefit.NONE
             self.effort[idx] = 0.0
+        elif new == Status.SUBSIDISED:  # paid work: the next spell's benefit is decided anew
+            self.benefit[idx] = Benefit.NONE
         if not HAS_EMPLOYER[new]:
             self.employer[idx] = -1
         if new != Status.TRAINING and new != Status.STUDENT:
@@ -226,6 +229,7 @@ class People:
         self.coach[gone] = -1
         self.benefit[gone] = Benefit.NONE
         self.effort[gone] = 0.0
+        self.benefit[idx[new_arr == Status.SUBSIDISED]] = Benefit.NONE
         self.employer[idx[~HAS_EMPLOYER[new_arr]]] = -1
         self.programme[idx[(new_arr != Status.TRAINING) & (new_arr != Status.STUDENT)]] = -1
 
@@ -280,10 +284,14 @@ class People:
         foreign = self.foreign[idx].view(u8)
         st = self.status[idx]
         seeker = (st >= Status.SUBSIDISED) & (st <= Status.OTHER_SERVICE)
-        # not a jobseeker: would they get the earnings-related allowance if unemployed now?
+        benefit = self.benefit[idx]
+        # A jobseeker whose benefit is set is entitled if it is the earnings-related allowance;
+        # anyone else (not a jobseeker, or a new spell before the benefit phase assigns it): would
+        # they get the earnings-related allowance if unemployed now?
+        decided = seeker & (benefit != Benefit.NONE)
         entitled = self.fund[idx] & (self.work_months28[idx] >= self.work_condition_months)
-        no_erb = ((seeker & (self.benefit[idx] != Benefit.EARNINGS_RELATED))
-                  | ~(seeker | entitled)).view(u8)
+        no_erb = ((decided & (benefit != Benefit.EARNINGS_RELATED))
+                  | ~(decided | entitled)).view(u8)
         return (no_erb | under30 | foreign) | (under30 << u8(1)) | (foreign << u8(2)) | (
             no_erb << u8(3))
 

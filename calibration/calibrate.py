@@ -62,6 +62,20 @@ class Calibration:
     seed: int = 42
 
 
+def check(c: Calibration) -> None:
+    """Refuse settings the calibration cannot run with, naming the setting and its range."""
+    if len(c.parameters) < 1:
+        raise ConfigError("calibrate.parameters: choose at least one parameter")
+    for name, value, least in (("design", c.design, 4), ("seeds", c.seeds, 1),
+                               ("local_iterations", c.local_iterations, 0),
+                               ("chunk_size", c.chunk_size, 1)):
+        if value < least:
+            raise ConfigError(f"calibrate.{name} = {value}; it must be >= {least}")
+    if not 0 < c.accept <= 1:
+        raise ConfigError(f"calibrate.accept = {c.accept}; allowed: (0, 1], the share of design "
+                          "points accepted as draws")
+
+
 def _distance_job(job: Job) -> pd.DataFrame:
     """Distance of each design point in the chunk (mean over the seeds)."""
     from model.region_model import RegionModel
@@ -94,10 +108,7 @@ def calibrate(c: Calibration, base, tg: pd.DataFrame, out: Path, workers: int = 
     from scipy.optimize import minimize
     from scipy.stats import qmc
 
-    if len(c.parameters) < 1:
-        raise ConfigError("calibrate.parameters: choose at least one parameter")
-    if c.design < 4 or not 0 < c.accept <= 1 or c.seeds < 1:
-        raise ConfigError("calibrate: design >= 4, seeds >= 1 and 0 < accept <= 1 are needed")
+    check(c)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     names = [p.name for p in c.parameters]

@@ -41,24 +41,30 @@ def declared(cfg: ModelConfig) -> dict[str, ParamInfo]:
     return out
 
 
-def selected_names(cfg: ModelConfig, names: list[str]) -> list[str]:
-    """Declared parameters named exactly or by a group prefix, in order, without repeats."""
+def selected_names(cfg: ModelConfig, names: list[str], app: str = "sensitivity") -> list[str]:
+    """Declared parameters named exactly or by a group prefix, in order, without repeats.
+
+    ``app`` names the command in messages (``sensitivity`` or ``calibrate``).
+    """
     space = declared(cfg)
     chosen: list[str] = []
     for n in names:
         hits = [k for k in space if k == n or k.startswith(n + ".")]
         if not hits:
-            raise ConfigError(f"unknown parameter or group {n!r}; e.g. {', '.join(list(space)[:6])}"
-                              " … (all: kohtaanto sensitivity --help-parameters)")
+            raise ConfigError(f"{app}.parameters: unknown parameter or group {n!r}; e.g. "
+                              f"{', '.join(list(space)[:6])} … (all of them: docs/parameters.md)")
         chosen += [h for h in hits if h not in chosen]
     return chosen
 
 
 def select(cfg: ModelConfig, names: list[str], spread: float = 0.5,
-           bounds: dict[str, list[float]] | None = None) -> list[Parameter]:
+           bounds: dict[str, list[float]] | None = None, app: str = "sensitivity") -> list[Parameter]:
     """The parameters named (exactly, or by a group prefix) with their sampling ranges."""
+    if not spread > 0:
+        raise ConfigError(f"{app}.spread = {spread}; it must be > 0 (the relative half-width of "
+                          "a parameter's range, e.g. 0.5)")
     space = declared(cfg)
-    chosen = selected_names(cfg, names)
+    chosen = selected_names(cfg, names, app)
     bounds = dict(bounds or {})
     out = []
     for name in chosen:
@@ -71,21 +77,23 @@ def select(cfg: ModelConfig, names: list[str], spread: float = 0.5,
             pair = list(given) if isinstance(given, (list, tuple)) else [given]
             if len(pair) != 2 or not all(isinstance(x, (int, float)) and not isinstance(x, bool)
                                          for x in pair):
-                raise ConfigError(f"bounds of {name} = {given!r} must be two numbers [low, high]")
+                raise ConfigError(f"{app}.bounds of {name} = {given!r} must be two numbers "
+                                  "[low, high]")
             lo, hi = float(pair[0]), float(pair[1])
             if not lo_decl <= lo < hi <= hi_decl:
-                raise ConfigError(f"bounds of {name} = [{lo}, {hi}] must lie inside its declared "
-                                  f"range [{lo_decl}, {hi_decl}] with low < high")
+                raise ConfigError(f"{app}.bounds of {name} = [{lo}, {hi}] must lie inside its "
+                                  f"declared range [{lo_decl}, {hi_decl}] with low < high")
         else:
             width = abs(d) * spread if d != 0 else spread
             lo, hi = max(lo_decl, d - width), min(hi_decl, d + width)
             if lo >= hi:
                 raise ConfigError(f"{name} has no room to vary around {d} inside "
-                                  f"[{lo_decl}, {hi_decl}]; give its bounds")
+                                  f"[{lo_decl}, {hi_decl}] with {app}.spread = {spread}; give its "
+                                  f"{app}.bounds")
         out.append(Parameter(name, lo, hi, d, isinstance(p.value, int), p.source))
     if bounds:
-        raise ConfigError(f"bounds given for {sorted(bounds)[0]!r}, which is not among the selected "
-                          "parameters")
+        raise ConfigError(f"{app}.bounds given for {sorted(bounds)[0]!r}, which is not among the "
+                          f"selected {app}.parameters")
     return out
 
 

@@ -65,8 +65,11 @@ class Campaign:
                 "bounds": [[p.low, p.high] for p in self.parameters], "outputs": self.outputs}
 
 
-def check(c: Campaign) -> None:
-    """Refuse campaigns SALib or the model cannot run, naming the setting."""
+def check(c: Campaign, end: str | None = None) -> None:
+    """Refuse campaigns SALib or the model cannot run, naming the setting.
+
+    ``end`` is the last simulated month: outputs must lie within the run.
+    """
     if c.method not in METHODS:
         raise ConfigError(f"sensitivity.method = {c.method!r}; allowed: {', '.join(METHODS)}")
     if len(c.parameters) < 2:
@@ -77,12 +80,49 @@ def check(c: Campaign) -> None:
         raise ConfigError(f"sensitivity.n = {c.n}; Sobol needs a power of two (e.g. 64, 1024)")
     if c.method == "morris" and c.n < 2:
         raise ConfigError(f"sensitivity.n = {c.n}; Morris needs at least 2 trajectories")
-    if c.replicates < 1 or c.noise_seeds < 2 or c.chunk_size < 1:
-        raise ConfigError("sensitivity: replicates and chunk_size must be >= 1, noise_seeds >= 2")
+    if c.method == "morris" and c.levels < 2:
+        raise ConfigError(f"sensitivity.levels = {c.levels}; Morris needs at least 2 levels "
+                          "(an even number such as 4)")
+    for name, value, least in (("replicates", c.replicates, 1), ("chunk_size", c.chunk_size, 1),
+                               ("noise_seeds", c.noise_seeds, 2)):
+        if value < least:
+            raise ConfigError(f"sensitivity.{name} = {value}; it must be >= {least}")
+    if not c.outputs:
+        raise ConfigError("sensitivity.outputs is empty; name at least one output")
     for o in c.outputs if c.model == "region" else []:
-        if not (o == "distance" or "@" in o or o.startswith("effect:")):
-            raise ConfigError(f"sensitivity.outputs: {o!r} is not <indicator>@<YYYY-MM>, "
-                              "effect:<scenario>:<indicator> or distance")
+        check_output(o, end)
+
+
+def check_output(o: str, end: str | None) -> None:
+    """Refuse an output that is not a known indicator at a simulated month, an effect or distance."""
+    from model.calendar import parse_month
+    from model.indicators import Recorder
+    from scenarios.compare import available_scenarios
+    from scenarios.scenario import REGISTRY
+
+    known = Recorder.all_names(list(REGISTRY))
+    form = "<indicator>@<YYYY-MM>, effect:<scenario>:<indicator> or distance"
+    if o == "distance":
+        return
+    if o.startswith("effect:"):
+        parts = o.split(":")
+        if len(parts) != 3:
+            raise ConfigError(f"sensitivity.outputs: {o!r} is not {form}")
+        scenario, ind = parts[1], parts[2]
+        if scenario not in available_scenarios():
+            raise ConfigError(f"sensitivity.outputs: {o!r} names the unknown scenario "
+                              f"{scenario!r}; allowed: {', '.join(available_scenarios())}")
+    elif "@" in o:
+        ind, month = o.split("@", 1)
+        t = parse_month(month, f"sensitivity.outputs {o!r}: the month")
+        if end is not None and t > parse_month(end):
+            raise ConfigError(f"sensitivity.outputs: {o!r} is after sensitivity.end = {end}; "
+                              "give a month within the run")
+    else:
+        raise ConfigError(f"sensitivity.outputs: {o!r} is not {form}")
+    if ind not in known:
+        raise ConfigError(f"sensitivity.outputs: {o!r} names the unknown indicator {ind!r} "
+                          "(see docs/model.md, section 4.10, for the indicators)")
 
 
 def sample(c: Campaign) -> np.ndarray:
@@ -176,7 +216,7 @@ def evaluate_chunk(job: Job) -> pd.DataFrame:
 
 def run_campaign(c: Campaign, base, out: Path, workers: int = 0, progress: bool = True) -> dict:
     """Sample, evaluate (in resumable chunks) and analyse; write tables, plots and a report."""
-    check(c)
+    check(c, base.end)
     out = Path(out)
     X = sample(c)
     names = [p.name for p in c.parameters]

@@ -111,7 +111,9 @@ class BenefitRules:
         people.ub_days[idx] += days
         # Index lists rather than boolean masks: faster when both kinds are common.
         basic, on_erb = idx[nonzero(~erb)], idx[nonzero(erb)]
-        people.lms_days[basic] += days
+        # The 2015 rule counts labour-market-subsidy days paid on grounds of unemployment: the
+        # state pays the subsidy during services, and those days do not count.
+        people.lms_days[basic[people.status[basic] == Status.UNEMPLOYED]] += days
         left = people.erb_days_left[on_erb] - days
         people.erb_days_left[on_erb] = np.maximum(left, 0.0)
         exhausted = on_erb[left <= 0]

@@ -39,6 +39,37 @@ COMMANDS = {
 APP_KEYS = ("compare.", "trial.", "output.", "sensitivity.", "calibrate.", "hydra.", "hydra/")
 
 
+def check_workers(name: str, value: int) -> None:
+    """Refuse a negative number of worker processes (0 means one per core)."""
+    if int(value) < 0:
+        raise ConfigError(f"{name} = {value}; allowed: 0 (one per core) or more")
+
+
+def check_sweep(args: list[str]) -> None:
+    """Validate every combination of a ``run -m`` sweep before any job starts (exit 2 if one is bad).
+
+    Hydra validates a sweep job by job as it launches them; this checks them all first, so that
+    a bad value does not stop a sweep half-way.
+    """
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    from model.hydra_config import compose_config
+
+    model = [a for a in args if not a.startswith("-") and "=" in a
+             and not a.lstrip("+~").startswith(APP_KEYS)]
+    try:
+        parsed = OverridesParser.create().parse_overrides(model)
+    except Exception:  # noqa: BLE001 - a grammar error: Hydra reports it when it parses them
+        return
+    combos = [c for batch in BasicSweeper.split_arguments(parsed, None) for c in batch]
+    for k, combo in enumerate(combos):
+        try:
+            compose_config(combo)
+        except ConfigError as exc:
+            _fail(f"sweep job {k} of {len(combos)} ({' '.join(combo)}): {exc}; nothing was run")
+
+
 def _fail(message: str) -> None:
     print(f"kohtaanto: invalid configuration: {message}", file=sys.stderr)
     raise SystemExit(2)
@@ -137,17 +168,23 @@ def compare_app(cfg: DictConfig) -> None:
     overrides = [f"scale={c.scale}", f"end={c.end}"] + [
         o for o in _model_overrides() if not o.startswith("scenario=")]
     try:
+        check_workers("compare.workers", c.workers)
+        package = [o for o in overrides if o.lstrip("+~").startswith("experiment=")]
+        if package:
+            raise ConfigError(f"{package[0]} would apply to the reference and to every scenario "
+                              "alike; compare scenarios (compare.scenarios) and run a package "
+                              "with kohtaanto run +experiment=<name>")
+    except ConfigError as exc:
+        _fail(str(exc))
+    try:
         record = run_comparison(list(c.scenarios), c.reference, int(c.replications), overrides,
                                 int(cfg.seed), out, int(c.workers),
                                 Horizons(c.measure_start, c.experiment_end),
                                 parameter_draws=bool(c.parameter_draws))
     except ConfigError as exc:
         _fail(str(exc))
-    from model.output import write_json
-
     eff = record.pop("effects")
-    write_text_cfg(out, cfg)
-    write_json(out / "run.json", {**record, "config": OmegaConf.to_container(cfg, resolve=True)})
+    write_app_record(out, cfg, "compare", **record)
     print(f"kohtaanto compare: {record['jobs']} runs in {record['seconds']} s; report in "
           f"{out / 'report.html'}")
     table = summary_frame(eff)
@@ -159,11 +196,27 @@ def compare_app(cfg: DictConfig) -> None:
             print(table[cols].to_string())
 
 
-def write_text_cfg(out: Path, cfg: DictConfig) -> None:
-    """Write the resolved configuration beside the outputs."""
+def write_text_cfg(out: Path, cfg: DictConfig, note: str = "") -> None:
+    """Write the resolved configuration beside the outputs (``note``: a first comment line)."""
     from model.output import write_text
 
-    write_text(out / "config.yaml", OmegaConf.to_yaml(cfg))
+    head = f"# {note}\n" if note else ""
+    write_text(out / "config.yaml", head + OmegaConf.to_yaml(cfg))
+
+
+#: The first line of an app's ``config.yaml``: the model settings in it are not what was run.
+APP_CONFIG_NOTE = ("The command's settings as composed by Hydra. The model configurations "
+                   "actually run (with the app's scale, end and scenarios) are in configs/.")
+
+
+def write_app_record(out: Path, cfg: DictConfig, command: str, **extra) -> None:
+    """Write an app's ``config.yaml`` and its ``run.json`` (seed, versions, settings, extras)."""
+    from model.output import package_versions, write_json
+
+    write_text_cfg(out, cfg, APP_CONFIG_NOTE)
+    write_json(out / "run.json", {"command": command, "seed": int(cfg.seed),
+                                  "versions": package_versions(), **extra,
+                                  "config": OmegaConf.to_container(cfg, resolve=True)})
 
 
 def main() -> None:
@@ -183,6 +236,8 @@ def main() -> None:
     sys.argv[0] = f"kohtaanto {command}"
     sys.argv[1:] = normalise_overrides(sys.argv[1:])
     if command == "run":
+        if "-m" in sys.argv or "--multirun" in sys.argv:
+            check_sweep(sys.argv[1:])
         run_app()
     elif command == "compare":
         _set_run_dir("compare")

@@ -133,9 +133,18 @@ class MigrationConfig:
         [587.0, 1442.0], 0.0, 20000.0, unit="persons a year, 2017 and 2023",
         source=f"{OBS}: Lahti immigration from abroad 2017 587, 2023 1,442; linear between, flat after")
     immigration_region_factor: float = param(1.15, 1.0, 2.0, unit="x Lahti",
-                                             source="assumption: the four others add ~15 %")
+                                             source="assumption: the four others add ~15 % "
+                                             "(applied to emigration too)")
     immigrant_working_age_share: float = param(0.75, 0.3, 1.0, unit="share",
                                                source="assumption")
+    emigration_per_year: list[float] = param(
+        [270.0, 219.0], 0.0, 20000.0, unit="persons a year, 2017 and 2023",
+        source=f"{OBS}: Lahti emigration abroad 2017 270, 2023 219; linear between, flat after")
+    emigrant_working_age_share: float = param(0.8, 0.3, 1.0, unit="share",
+                                              source="assumption: mostly adults of working age")
+    emigrant_foreign_share: float = param(
+        0.4, 0.0, 1.0, unit="share of working-age emigrants who speak a foreign language",
+        source="assumption: earlier immigrants moving on or back, besides Finnish speakers")
     immigrant_status_shares: list[float] = param(
         [0.15, 0.40, 0.15, 0.30], 0.0, 1.0, unit="employed/unemployed/student/outside",
         source="assumption: newcomers mostly start as jobseekers or outside the labour force")
@@ -370,6 +379,12 @@ class ServicesConfig:
         "the first month, 0.064 in months 1-3, though the first interview is in the first weeks "
         "(0 starts every referral at once)")
     other_service_months: float = param(4.0, 1.0, 24.0, unit="months", source="assumption")
+    service_chain_share: float = param(
+        0.2, 0.0, 1.0, unit="share of ended training and other services",
+        source="assumption: the register counts people who move from one service straight into "
+        f"another (the fourth component of structural unemployment, {OBS}), but the project's data "
+        "give no size; these go on into another service (a trial, rehabilitative work or a "
+        "purchased service) without a spell of unemployment in between")
     other_service_gain: float = param(0.05, 0.0, 1.0, unit="employability gain",
                                       source="assumption: evidence on rehabilitative work is weak")
     training_effort: float = param(0.3, 0.0, 1.0, unit="x search effort while in training (lock-in)",
@@ -506,6 +521,11 @@ def validate(cfg: ModelConfig) -> ModelConfig:
     sc = cfg.scenario
     _check_len("scenario.wage_subsidy.employer_weights", sc.wage_subsidy.employer_weights, 3)
     _check_len("scenario.wage_subsidy.retention", sc.wage_subsidy.retention, 3)
+    _check_len("scenario.wage_subsidy.rates_before", sc.wage_subsidy.rates_before, 3)
+    _check_len("scenario.wage_subsidy.rate_steps_months", sc.wage_subsidy.rate_steps_months, 2)
+    if list(sc.wage_subsidy.rate_steps_months) != sorted(sc.wage_subsidy.rate_steps_months):
+        raise ConfigError("scenario.wage_subsidy.rate_steps_months must be increasing")
+    parse_month(sc.wage_subsidy.reform_start, "scenario.wage_subsidy.reform_start")
     if not sc.wage_subsidy.months:
         raise ConfigError("scenario.wage_subsidy.months is empty; give at least one duration")
     _check_len("scenario.coaching.specialist_shares", sc.coaching.specialist_shares, 3)

@@ -267,8 +267,12 @@ class Recorder:
         seekers = nonzero(is_seeker)
         under30 = people.age_m < 30 * 12
         foreign = people.foreign
+        # Entitlement as the benefit phase would decide it, unless a jobseeker's benefit is set
+        # (people in wage-subsidised work have none: their next spell's is decided anew).
         no_erb = ~entitled_fn(people, slice(None), t)
-        no_erb[seekers] = people.benefit[seekers] != Benefit.EARNINGS_RELATED
+        s_ben = people.benefit[seekers]
+        decided = s_ben != Benefit.NONE
+        no_erb[seekers[decided]] = s_ben[decided] != Benefit.EARNINGS_RELATED
         code = ((no_erb | under30 | foreign).view(u8) | (under30.view(u8) << u8(1))
                 | (foreign.view(u8) << u8(2)) | (no_erb.view(u8) << u8(3)))
         self.end_codes = (t, code)
@@ -299,7 +303,7 @@ class Recorder:
         risk = un & (spell >= 6) & ~long
         self._next_duration = (t + 1, _duration_counts(spell[nonzero(un)]))
         plan = (t - people.plan_date[seekers]) < self.plan_valid
-        ben = np.where(s_st == Status.SUBSIDISED, u8(0), people.benefit[seekers])
+        ben = np.where(s_st == Status.SUBSIDISED, u8(0), s_ben)
         flags = (risk.view(u8) + people.temp_laid[seekers].view(u8) * u8(2)
                  + plan.view(u8) * u8(4) + ben * u8(8))
         kb = (code[seekers].astype(np.int32) * self.M + people.muni[seekers]) * 24 + flags
@@ -343,6 +347,13 @@ class Recorder:
         self.stock_by_status[t] = ga[0].sum(axis=2).T.round().astype(np.int64)
 
     # -------------------------------------------------------------- output
+    @staticmethod
+    def all_names(cost_names: list[str]) -> list[str]:
+        """Every indicator a recorder with interventions ``cost_names`` can return."""
+        derived = _derive(np.zeros((1, len(STOCKS) + len(EVENTS))), STOCKS + EVENTS)[1]
+        return (STOCKS + EVENTS + derived + REGION + ["clients_per_advisor"]
+                + [f"cost_{n}" for n in cost_names])
+
     @property
     def indicator_names(self) -> list[str]:
         """Indicators of :meth:`array`, in its last axis: counts, then derived rates and sums."""

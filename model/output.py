@@ -69,6 +69,14 @@ def provenance(config: Any, **extra: Any) -> dict[str, Any]:
     return {"seed": cfg.get("seed"), "versions": package_versions(), "config": cfg, **extra}
 
 
+def write_model_config(path: str | Path, config: Any) -> Path:
+    """Write a model configuration actually run (a ``ModelConfig``) as YAML, atomically."""
+    import yaml
+
+    return write_text(path, yaml.safe_dump(json.loads(json.dumps(asdict(config), default=str)),
+                                           sort_keys=False, allow_unicode=True))
+
+
 def write_json(path: str | Path, data: dict[str, Any]) -> Path:
     """Write JSON atomically."""
     return write_text(path, json.dumps(data, indent=2, ensure_ascii=False, default=str))

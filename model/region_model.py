@@ -30,7 +30,7 @@ import pandas as pd
 from agents.coaches import EmploymentService, MeetingResult, MeetingStyle, te_office_need
 from agents.educators import DEGREE, TRAINING, Programmes
 from agents.firms import Firms, SeparationRisk, demand_drop, demand_index
-from agents.migration import in_migration, out_migration, out_migration_hazard
+from agents.migration import emigration, in_migration, out_migration, out_migration_hazard
 from agents.municipalities import Municipality
 from agents.people import People
 from agents.population import new_people, stochastic_round, synthesise
@@ -309,6 +309,7 @@ class RegionModel(mesa.Model):
         leavers, expected = out_migration(mrng, p, cfg, t,
                                           _fit(self.outmigration_factor, p.capacity))
         p.leave(leavers, t)
+        p.leave(emigration(mrng, p, cfg, t, expected), t)
         in_migration(mrng, p, cfg, t, expected, len(self.sector_names), self._take_vacancy,
                      self.mover_factor)
         self._hooks("demography", t)
@@ -389,11 +390,14 @@ class RegionModel(mesa.Model):
         # Labour-market training ends: completers gain skills (and maybe a new field).
         ending = prog.finishing(p, Status.TRAINING, t, self._due)
         prog.complete(erng, p, ending, svc)
-        p.move(ending, Status.UNEMPLOYED, t)
+        chained_training = self._service_chain(ending, t, rng)
         # Other services end with the gain set when they started.
         ending = nonzero((p.status == Status.OTHER_SERVICE) & (p.service_end <= t))
         p.employability[ending] *= 1.0 + p.service_gain[ending]
-        p.move(ending, Status.UNEMPLOYED, t)
+        chained_other = self._service_chain(ending, t, rng)
+        # Those who go straight on start another service; the rest are unemployed again.
+        self.start_other_service(np.concatenate([chained_training, chained_other]), t,
+                                 svc.other_service_months, svc.other_service_gain, rng)
         # Wage-subsidised jobs end: the employer keeps some, by employer type.
         self.wage_subsidy.end_subsidies(t, rng)
         self._education(t, erng)
@@ -432,6 +436,17 @@ class RegionModel(mesa.Model):
             who = in_svc[st[in_svc] == status]
             rec.tally_people("service_cost_eur", p, who, np.full(len(who), price))
         prog.tally(p)
+
+    def _service_chain(self, ending: np.ndarray, t: int, rng: np.random.Generator) -> np.ndarray:
+        """Of people whose service ends, return those who go straight on to another service.
+
+        The others become unemployed now. The share is ``services.service_chain_share``.
+        """
+        on = np.zeros(len(ending), bool)
+        on[bernoulli_indices(rng, np.arange(len(ending)),
+                             self.config.scenario.services.service_chain_share)] = True
+        self.people.move(ending[~on], Status.UNEMPLOYED, t)
+        return ending[on]
 
     def _education(self, t: int, erng: np.random.Generator) -> None:
         """Degree students graduate (or drop out) and enter the labour market or study on."""

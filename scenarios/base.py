@@ -137,6 +137,15 @@ class Intervention:
     #: A virtual trial restricting the intervention to its treated people (``scenarios.trial``).
     trial: Any = None
 
+    @classmethod
+    def trial_obstacle(cls, params: InterventionParams) -> str | None:
+        """Why a virtual trial of this intervention with ``params`` would treat nobody, or None.
+
+        A trial restricts who the intervention takes in through :meth:`eligible`; an intervention
+        that takes people in some other way says so here.
+        """
+        return None
+
     def eligible(self, idx: np.ndarray | None = None, ignore_trial: bool = False) -> np.ndarray:
         """The people (among ``idx``, or everyone) who meet the eligibility rule.
 

@@ -40,6 +40,14 @@ def _overrides(job: Path) -> dict[str, str]:
     return out
 
 
+def unfinished(sweep: Path) -> list[str]:
+    """Job directories of ``sweep`` (Hydra's numbered subdirectories) without a finished run."""
+    return sorted((d.name for d in Path(sweep).iterdir()
+                   if d.is_dir() and d.name.isdigit()
+                   and not ((d / "run.json").exists() and (d / "indicators.parquet").exists())),
+                  key=int)
+
+
 def collect(sweep: Path) -> pd.DataFrame:
     """One row per finished job of ``sweep``."""
     sweep = Path(sweep)
@@ -118,6 +126,11 @@ def collect_main(argv: list[str]) -> int:
     write_table(sweep / "collected.parquet", table)
     write_table(sweep / "collected.csv", table)
     plot(table, sweep)
+    missing = unfinished(sweep)
     print(f"kohtaanto collect: {len(table)} jobs; swept: {', '.join(swept_parameters(table))}; "
           f"table {sweep / 'collected.csv'}")
+    if missing:
+        print(f"kohtaanto collect: {len(missing)} of {len(table) + len(missing)} jobs unfinished "
+              f"and left out: {', '.join(missing)} (run the sweep again to finish them)",
+              file=sys.stderr)
     return 0

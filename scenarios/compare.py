@@ -43,6 +43,26 @@ class Horizons:
     measure_start: str = "2021-03"
     experiment_end: str = "2024-12"
 
+    def within(self, end: str) -> Horizons:
+        """These windows checked against a run ending in ``end``, the experiment window cut there.
+
+        Refuses months that are not months, an experiment end before the measures' start, and a
+        start after the run's end.
+        """
+        from model.params import ConfigError
+
+        s = parse_month(self.measure_start, "compare.measure_start")
+        e = parse_month(self.experiment_end, "compare.experiment_end")
+        last = parse_month(end, "end")
+        if s > last:
+            raise ConfigError(f"end = {end} is before compare.measure_start = "
+                              f"{self.measure_start}; a comparison needs months after the start")
+        if e < s:
+            raise ConfigError(f"compare.experiment_end = {self.experiment_end} is before "
+                              f"compare.measure_start = {self.measure_start}; allowed: "
+                              f"{self.measure_start} or later")
+        return Horizons(self.measure_start, month_label(min(e, last)))
+
     def windows(self, last_month: str) -> dict[str, tuple[str, str, str]]:
         """Map each horizon's name to (kind, first month, last month); kind: window or point."""
         s = parse_month(self.measure_start)
@@ -165,10 +185,17 @@ def headline_table(eff: pd.DataFrame, horizon: str = "experiment", municipality:
 
 
 # ------------------------------------------------------------------------------ the command
-def with_parameter_draws(jobs: list, draws_file: Path | None = None) -> list:
+def overridden_keys(overrides: list[str]) -> set[str]:
+    """The dotted keys that command-line overrides such as ``economy.quit_rate=0.01`` set."""
+    return {o.lstrip("+~").split("=", 1)[0] for o in overrides if "=" in o}
+
+
+def with_parameter_draws(jobs: list, draws_file: Path | None = None,
+                         keep: set[str] | None = None) -> list:
     """Give replication r the parameters of accepted calibration draw r (in every scenario).
 
-    The intervals then carry parameter uncertainty as well as seed noise.
+    The intervals then carry parameter uncertainty as well as seed noise. Parameters in ``keep``
+    (those the user set on the command line) keep their values in every replication.
     """
     from dataclasses import replace as dc_replace
 
@@ -181,6 +208,7 @@ def with_parameter_draws(jobs: list, draws_file: Path | None = None) -> list:
         raise ConfigError(f"compare.parameter_draws needs {path}; run kohtaanto calibrate "
                           "calibrate.install=true first")
     draws = pd.read_csv(path).drop(columns=["distance"], errors="ignore")
+    draws = draws.drop(columns=[c for c in draws.columns if c in (keep or set())])
     out = []
     for j in jobs:
         values = draws.iloc[j.replication % len(draws)].to_dict()
@@ -236,27 +264,25 @@ def run_comparison(scenarios: list[str], reference: str, replications: int, base
     import time
 
     from model.hydra_config import compose_config
-    from model.output import package_versions
+    from model.output import package_versions, write_model_config
     from scenarios.report import write_report
     from scenarios.runner import claim_directory, jobs_for, load_results, run_jobs, run_scenario_job
 
     horizons = horizons or Horizons()
     ordered = check_settings(scenarios, reference, replications)
-    claim_directory(Path(out), {"scenarios": ordered, "replications": replications,
-                                "overrides": list(base_overrides), "seed": seed,
-                                "parameter_draws": parameter_draws}, "comparison")
     configs = {s: compose_config(list(base_overrides) + [f"scenario={s}", f"seed={seed}"])
                for s in ordered}
     first_cfg = next(iter(configs.values()))
-    if first_cfg.end_index < parse_month(horizons.measure_start):
-        from model.params import ConfigError
-
-        raise ConfigError(f"end = {first_cfg.end} is before compare.measure_start = "
-                          f"{horizons.measure_start}; a comparison needs months after the start")
+    horizons = horizons.within(first_cfg.end)  # the window ends with the run if it ends first
+    claim_directory(Path(out), {"scenarios": ordered, "replications": replications,
+                                "overrides": list(base_overrides), "seed": seed,
+                                "parameter_draws": parameter_draws}, "comparison")
+    for s, c in configs.items():
+        write_model_config(Path(out) / "configs" / f"{s}.yaml", c)
     t0 = time.perf_counter()
     jobs = jobs_for(configs, replications, seed)
     if parameter_draws:
-        jobs = with_parameter_draws(jobs)
+        jobs = with_parameter_draws(jobs, keep=overridden_keys(base_overrides))
     files = run_jobs(jobs, Path(out) / "jobs", run_scenario_job, workers, progress)
     results = load_results(files)
     summary = summarise(results, horizons)
@@ -265,7 +291,11 @@ def run_comparison(scenarios: list[str], reference: str, replications: int, base
     meta = {"replications": replications, "seeds": [seed + r for r in range(replications)],
             "scale": first.scale, "start": first.start, "end": first.end,
             "window": f"{horizons.measure_start} … {horizons.experiment_end}",
-            "versions": package_versions()}
+            "versions": package_versions(),
+            "model_configs": {s: f"configs/{s}.yaml" for s in configs},
+            "parameter_draws": ({"file": "conf/calibration/draws.csv",
+                                 "kept_overrides": sorted(overridden_keys(base_overrides))}
+                                if parameter_draws else None)}
     written = write_report(Path(out), results, summary, eff, reference, meta)
     return {"scenarios": ordered, "reference": reference, "jobs": len(jobs),
             "seconds": round(time.perf_counter() - t0, 1), "files": sorted(written),

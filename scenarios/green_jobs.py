@@ -36,6 +36,11 @@ class GreenJobs(Intervention):
 
     name = "green_jobs"
 
+    @classmethod
+    def trial_obstacle(cls, params) -> str | None:
+        """Green jobs create jobs and take in nobody: there is no one to assign."""
+        return "it creates jobs and takes in no people, so there is nobody to assign"
+
     def __init__(self, model, params: GreenJobsParams):
         super().__init__(model, params)
         secs = [model.sector_names.index(s) for s in params.sectors]

@@ -98,13 +98,23 @@ def validate_trial(intervention: str, share: float, assign: str, replications: i
 
     if intervention not in REGISTRY:
         raise ConfigError(f"trial.intervention = {intervention!r}; allowed: {', '.join(REGISTRY)}")
-    if not 0.0 <= share <= 1.0:
-        raise ConfigError(f"trial.share = {share} is outside the allowed range [0, 1]")
+    if not 0.0 < share < 1.0:
+        raise ConfigError(f"trial.share = {share} is outside the allowed range (0, 1): both arms "
+                          "need people")
     if replications < 2:
         raise ConfigError(f"trial.replications = {replications}; at least 2 are needed")
     if not follow_up or min(follow_up) < 1:
         raise ConfigError("trial.follow_up must list months after assignment, each >= 1")
-    return parse_month(assign, "trial.assign")
+    t0 = parse_month(assign, "trial.assign")
+    if t0 < 1:
+        raise ConfigError(f"trial.assign = {assign}; allowed: 2018-02 ... 2040-12 (the model starts "
+                          "in 2018-01)")
+    last = parse_month("2040-12")
+    if t0 + max(follow_up) > last:
+        raise ConfigError(f"trial.follow_up = {list(follow_up)}: the last follow-up "
+                          f"({max(follow_up)} months after {assign}) is after 2040-12, the last "
+                          f"month allowed; at most {last - t0} months")
+    return t0
 
 
 def run_trial_job(job) -> pd.DataFrame:
@@ -121,11 +131,13 @@ def run_trial_job(job) -> pd.DataFrame:
 
 
 def trial_config(base, intervention: str, assign: str, follow_up: list[int]):
-    """The base configuration with the intervention switched on from the assignment month."""
-    months = parse_month(assign) + max(follow_up)
+    """The base configuration with the intervention switched on from the assignment month.
+
+    The run ends at the last follow-up: later months cannot change the trial's results.
+    """
     from model.calendar import month_label
 
-    end = max(base.end, month_label(months))
+    end = month_label(parse_month(assign) + max(follow_up))
     sc = base.scenario
     params = replace(getattr(sc, intervention), enabled=True, start=assign,
                      end=max(getattr(sc, intervention).end, end))
@@ -174,15 +186,20 @@ def run_trial(base_overrides: list[str], intervention: str, share: float, assign
               workers: int = 0, progress: bool = True) -> pd.DataFrame:
     """Run the trial and its untreated twin for every replication; write the results."""
     from model.hydra_config import compose_config
-    from model.output import write_table, write_text
+    from model.output import write_model_config, write_table, write_text
     from scenarios.runner import Job, claim_directory, load_results, replication_seed, run_jobs
+    from scenarios.scenario import REGISTRY
 
     t0 = validate_trial(intervention, share, assign, replications, follow_up)
+    base = compose_config(list(base_overrides) + [f"seed={seed}"])
+    cfg = trial_config(base, intervention, assign, follow_up)
+    obstacle = REGISTRY[intervention].trial_obstacle(getattr(cfg.scenario, intervention))
+    if obstacle:
+        raise ConfigError(f"trial.intervention = {intervention!r} cannot be trialled: {obstacle}")
     claim_directory(Path(out), {"intervention": intervention, "share": share, "assign": assign,
                                 "replications": replications, "follow_up": list(follow_up),
                                 "overrides": list(base_overrides), "seed": seed}, "trial")
-    base = compose_config(list(base_overrides) + [f"seed={seed}"])
-    cfg = trial_config(base, intervention, assign, follow_up)
+    write_model_config(Path(out) / "configs" / "trial.yaml", cfg)
     jobs = []
     for r in range(replications):
         c = replace(cfg, seed=replication_seed(seed, r))
@@ -219,11 +236,10 @@ def trial_app() -> None:
 
     import hydra
     from hydra.core.hydra_config import HydraConfig
-    from omegaconf import DictConfig, OmegaConf
+    from omegaconf import DictConfig
 
-    from model.cli import _fail, _model_overrides, write_text_cfg
+    from model.cli import _fail, _model_overrides, check_workers, write_app_record
     from model.hydra_config import CONF_DIR
-    from model.output import write_json
 
     @hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")
     def app(cfg: DictConfig) -> None:
@@ -232,14 +248,14 @@ def trial_app() -> None:
         tc = cfg.trial
         overrides = [f"scale={cfg.compare.scale}"] + _model_overrides()
         try:
+            check_workers("trial.workers", tc.workers)
             res = run_trial(overrides, tc.intervention, float(tc.share), tc.assign,
                             int(tc.replications), list(tc.follow_up), int(cfg.seed), out,
                             int(tc.workers))
         except ConfigError as exc:
             _fail(str(exc))
-        write_text_cfg(out, cfg)
-        write_json(out / "run.json", {"config": OmegaConf.to_container(cfg, resolve=True),
-                                      "rows": len(res)})
+        write_app_record(out, cfg, "trial", rows=len(res), scale=float(cfg.compare.scale),
+                         model_configs={"trial": "configs/trial.yaml"})
         print(f"kohtaanto trial: results in {out / 'trial.md'}")
         if len(res):
             show = res[res.outcome.isin(["employed", "unemployed"])]

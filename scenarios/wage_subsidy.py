@@ -24,10 +24,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.calendar import parse_month
 from model.indices import nonzero
 from model.params import param
 from model.rng import categorical, cdf_of, pick_uniform
-from model.statuses import EMPLOYER_TYPE_NAMES, Status
+from model.statuses import EMPLOYER_TYPE_NAMES, EmployerType, Status
 from scenarios.base import Intervention, InterventionParams
 
 OBS = "calibration/data/observed.csv"
@@ -41,10 +42,30 @@ class WageSubsidyParams(InterventionParams):
     start: str = "2015-01"
     end: str = "2040-12"
     payer: str = "state"
-    rate: float = param(0.5, 0.0, 1.0, unit="share of pay costs",
+    rate: float = param(0.5, 0.0, 1.0, unit="share of pay costs, from reform_start",
                         source=f"{OBS}: 50 % for lack of vocational skills (from 2023-07)")
-    rate_partial_work_ability: float = param(0.7, 0.0, 1.0, unit="share of pay costs",
-                                             source=f"{OBS}: 70 % for reduced work capacity")
+    rate_partial_work_ability: float = param(0.7, 0.0, 1.0,
+                                             unit="share of pay costs, from reform_start",
+                                             source=f"{OBS}: 70 % for reduced work capacity "
+                                             "(from 2023-07)")
+    reform_start: str = "2023-07"  # observed.csv: the renewed wage subsidy from 2023-07-01
+    rates_before: list[float] = param(
+        [0.3, 0.4, 0.5], 0.0, 1.0, unit="share of pay costs before reform_start, by months unemployed",
+        source=f"{OBS}: 'previously 30/40/50 % depending on unemployment duration'")
+    rate_steps_months: list[float] = param(
+        [12.0, 24.0], 0.0, 120.0, unit="months of the current spell where rates_before steps up",
+        source="assumption: the duration classes of the earlier rule (one and two years "
+        "unemployed); the data give only the rates")
+    rate_partial_work_ability_before: float = param(
+        0.5, 0.0, 1.0, unit="share of pay costs before reform_start",
+        source=f"{OBS}: reduced work capacity 'previously 50 %'")
+    rate_third_sector: float = param(
+        1.0, 0.0, 1.0, unit="share of pay costs (associations and foundations)",
+        source=f"{OBS}: 100 % for associations and foundations (non-business tasks), 2021-2024 and "
+        "kept after 2023 (applied to every third-sector placement and from 2018: assumption)")
+    third_sector_working_time: float = param(
+        0.65, 0.1, 1.0, unit="share of full working time the 100 % subsidy covers",
+        source=f"{OBS}: covers pay for up to 65 % of full working time")
     months: list[float] = param([5.0, 10.0], 1.0, 24.0, unit="months",
                                 source=f"{OBS}: standard duration 5 or 10 months")
     monthly_pay: float = param(2800.0, 0.0, 20000.0, unit="EUR a month",
@@ -78,6 +99,45 @@ class WageSubsidy(Intervention):
         super().__init__(model, params)
         self.marketing = 1.0  # raised by the firm point
         self._pools: list[np.ndarray] | None = None  # firms by employer type (types are fixed)
+        self._reform = parse_month(params.reform_start, "scenario.wage_subsidy.reform_start")
+        # The subsidised jobs under way at the start: a long-term history stands for a year
+        # unemployed before the job (the months are not known).
+        people = model.people
+        sub = nonzero(people.status == Status.SUBSIDISED)
+        months = np.where(people.lt_before_service[sub], 12, 0)
+        people.subsidy_share[sub] = self.rates(0, sub, model.firms.etype[people.employer[sub]],
+                                               months)[1]
+
+    @classmethod
+    def trial_obstacle(cls, params: InterventionParams) -> str | None:
+        """Only the lever's extra placements go through eligibility (coaches' referrals do not)."""
+        if params.capacity <= 0:
+            return (f"its trial arm is the lever's extra placements, and "
+                    f"scenario.wage_subsidy.capacity = {params.capacity:g} makes none; set a "
+                    "capacity > 0 (scenario=wage_subsidy has 100 a month)")
+        return None
+
+    def rates(self, t: int, who: np.ndarray, etype: np.ndarray,
+              months: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The subsidy rate of placing ``who`` with employers of type ``etype`` in month ``t``.
+
+        Returns (rate, paid share of the monthly pay cost): the rate in force (before
+        ``reform_start`` by ``months`` unemployed, by default the current spell; flat after;
+        partial work ability has its own), or ``rate_third_sector`` for associations, which
+        covers ``third_sector_working_time``.
+        """
+        p, people = self.p, self.model.people
+        partial = people.partial_wa[who]
+        if t >= self._reform:
+            rate = np.where(partial, p.rate_partial_work_ability, p.rate)
+        else:
+            months = people.spell[who] if months is None else months
+            k = np.searchsorted(np.asarray(p.rate_steps_months), months, side="right")
+            rate = np.where(partial, p.rate_partial_work_ability_before,
+                            np.asarray(p.rates_before)[k])
+        third = etype == EmployerType.THIRD_SECTOR
+        paid = np.where(third, p.rate_third_sector * p.third_sector_working_time, rate)
+        return np.where(third, p.rate_third_sector, rate), paid
 
     def take_up(self, rate: float | np.ndarray | None = None) -> float | np.ndarray:
         """Probability that an approached employer takes a candidate subsidised at ``rate``."""
@@ -105,9 +165,9 @@ class WageSubsidy(Intervention):
             sel = nonzero(etype == e)
             if len(pool) and len(sel):
                 firm[sel] = pick_uniform(rng, pool, len(sel))
-        rate = np.where(people.partial_wa[who], p.rate_partial_work_ability, p.rate)
+        rate, paid = self.rates(t, who, etype)
         agree = (firm >= 0) & (rng.random(len(who)) < self.take_up(rate))
-        who, firm, etype = who[agree], firm[agree], etype[agree]
+        who, firm, etype, paid = who[agree], firm[agree], etype[agree], paid[agree]
         if len(who) == 0:
             return who
         self._displace(rng, firm)
@@ -115,6 +175,7 @@ class WageSubsidy(Intervention):
             m.recorder.tally_people(f"subsidy_starts_{name}", people, who[etype == e])
         people.move(who, Status.SUBSIDISED, t)
         people.employer[who] = firm
+        people.subsidy_share[who] = paid
         months = pick_uniform(rng, p.months, len(who))
         people.service_end[who] = (t + months).astype(np.int16)
         self.participants_started += len(who)
@@ -164,5 +225,4 @@ class WageSubsidy(Intervention):
             cand = self.eligible()
             self.place(t, self.take(cand), self.rng)
         sub = nonzero(m.people.status == Status.SUBSIDISED)
-        rate = np.where(m.people.partial_wa[sub], p.rate_partial_work_ability, p.rate)
-        self.charge(sub, rate * p.monthly_pay)
+        self.charge(sub, m.people.subsidy_share[sub] * p.monthly_pay)

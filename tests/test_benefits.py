@@ -57,3 +57,32 @@ def test_earnings_related_runs_out(rules):
     rules.pay(p, parse_month("2022-01"))
     assert p.benefit[0] == Benefit.BASIC
     assert np.isclose(p.erb_days_left[0], 0)
+
+
+def test_the_2015_day_counter_counts_only_days_paid_while_unemployed(rules):
+    t = parse_month("2022-01")
+    p = person(Status.TRAINING, Benefit.BASIC, lms=280, ub=280)
+    rules.pay(p, t)
+    assert p.lms_days[0] == 280 and p.ub_days[0] == pytest.approx(301.5)
+    q = person(Status.UNEMPLOYED, Benefit.BASIC, lms=280, ub=280)
+    rules.pay(q, t)
+    assert q.lms_days[0] == pytest.approx(301.5)
+
+
+def test_a_subsidised_job_that_met_the_work_condition_starts_a_new_benefit_period(rules):
+    t = parse_month("2022-01")
+    p = person(Status.UNEMPLOYED, Benefit.BASIC, lms=900, ub=900)
+    p.fund[:] = True
+    p.move(np.array([0]), Status.SUBSIDISED, t)
+    assert p.benefit[0] == Benefit.NONE  # paid work: no benefit while it lasts
+    p.work_months28[:] = 10  # the job accrued the work condition (until 2023-12)
+    p.move(np.array([0]), Status.UNEMPLOYED, t + 10)
+    pay = rules.pay(p, t + 10)
+    assert p.benefit[0] == Benefit.EARNINGS_RELATED
+    assert pay.municipal[0] == 0.0 and p.lms_days[0] == 0.0
+    q = person(Status.UNEMPLOYED, Benefit.BASIC, lms=900, ub=900)
+    q.move(np.array([0]), Status.SUBSIDISED, t)
+    q.work_months28[:] = 3  # too short: back on the basic benefit, the counter goes on
+    q.move(np.array([0]), Status.UNEMPLOYED, t + 3)
+    pay = rules.pay(q, t + 3)
+    assert q.benefit[0] == Benefit.BASIC and pay.municipal[0] == pytest.approx(0.5 * pay.euros[0])

@@ -73,18 +73,77 @@ def test_seed_noise_is_reported_beside_parameter_variance(tmp_path, small):
     ({"method": "sobol", "n": 100}, "power of two"),
     ({"outputs": ["nonsense"]}, "sensitivity.outputs"),
     ({"parameters": ISHIGAMI[:1]}, "at least 2"),
+    ({"levels": 1}, r"sensitivity.levels = 1; Morris needs at least 2"),
+    ({"chunk_size": 0}, r"sensitivity.chunk_size = 0; it must be >= 1"),
+    ({"noise_seeds": 1}, r"sensitivity.noise_seeds = 1; it must be >= 2"),
+    ({"outputs": []}, "sensitivity.outputs is empty"),
+    ({"outputs": ["nosuch@2020-06"]}, "unknown indicator 'nosuch'"),
+    ({"outputs": ["unemployment_rate@2030-12"]}, "after sensitivity.end = 2022-12"),
+    ({"outputs": ["unemployment_rate@2020-13"]}, "is not a month"),
+    ({"outputs": ["effect:atlantis:unemployment_rate"]}, "unknown scenario 'atlantis'"),
+    ({"outputs": ["effect:kuntakokeilu:nosuch"]}, "unknown indicator 'nosuch'"),
 ])
 def test_bad_campaigns_are_refused(kwargs, fragment):
     c = Campaign(**{"parameters": ISHIGAMI, **kwargs})
     with pytest.raises(ConfigError, match=fragment):
-        check(c)
+        check(c, "2022-12")
+
+
+def test_good_outputs_pass_the_check():
+    c = Campaign(parameters=ISHIGAMI, outputs=[
+        "structural_unemployment@2022-12", "effect:kuntakokeilu:structural_unemployment",
+        "distance", "cost_coaching@2021-06", "clients_per_advisor@2020-01"])
+    check(c, "2022-12")
+
+
+@pytest.mark.parametrize("field, value, fragment", [
+    ("design", 2, r"calibrate.design = 2; it must be >= 4"),
+    ("seeds", 0, r"calibrate.seeds = 0"),
+    ("local_iterations", -5, r"calibrate.local_iterations = -5; it must be >= 0"),
+    ("chunk_size", 0, r"calibrate.chunk_size = 0"),
+    ("accept", 0.0, r"calibrate.accept = 0.0; allowed: \(0, 1\]"),
+])
+def test_bad_calibration_settings_are_refused(field, value, fragment):
+    from dataclasses import replace
+
+    from calibration.calibrate import Calibration
+    from calibration.calibrate import check as check_calibration
+
+    c = replace(Calibration(ISHIGAMI), **{field: value})
+    with pytest.raises(ConfigError, match=fragment):
+        check_calibration(c)
+
+
+def test_install_replaces_both_files_or_neither(tmp_path):
+    from calibration.apps import install
+
+    into = tmp_path / "conf"
+    into.mkdir()
+    (into / "default.yaml").write_text("old defaults")
+    (into / "draws.csv").write_text("old draws")
+    out = tmp_path / "cal"
+    out.mkdir()
+    (out / "calibrated.yaml").write_text("new defaults")
+    with pytest.raises(FileNotFoundError):  # no draws.csv: nothing may change
+        install(out, into)
+    assert (into / "default.yaml").read_text() == "old defaults"
+    assert (into / "draws.csv").read_text() == "old draws"
+    assert sorted(p.name for p in into.iterdir()) == ["default.yaml", "draws.csv"]
+    (out / "draws.csv").write_text("new draws")
+    install(out, into)
+    assert (into / "default.yaml").read_text() == "new defaults"
+    assert (into / "draws.csv").read_text() == "new draws"
+    assert sorted(p.name for p in into.iterdir()) == ["default.yaml", "draws.csv"]
 
 
 def test_parameter_bounds_are_validated(small):
     with pytest.raises(ConfigError, match="declared range"):
         select(small, ["economy.quit_rate"], bounds={"economy.quit_rate": [-0.1, 0.02]})
-    with pytest.raises(ConfigError, match="unknown parameter"):
+    with pytest.raises(ConfigError, match="sensitivity.parameters: unknown parameter.*"
+                                          "docs/parameters.md"):
         select(small, ["economy.no_such_thing"])
+    with pytest.raises(ConfigError, match=r"calibrate.spread = -1.0; it must be > 0"):
+        select(small, ["economy.quit_rate"], spread=-1.0, app="calibrate")
     with pytest.raises(ConfigError, match="not among the selected"):
         select(small, ["economy.quit_rate"], bounds={"economy.hire_scale": [1, 2]})
     for bad in ([1, "high"], 5, [1, 2, 3], [True, 2]):
@@ -166,8 +225,16 @@ def test_calibrate_command_screens_then_calibrates_and_writes_the_fit(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "screened in:" in r.stdout
     for name in ("calibrated.yaml", "draws.csv", "design.csv", "fit.csv", "fit.png", "report.md",
-                 "screening/indices.csv", "untargeted.csv", "held_out.csv"):
+                 "screening/indices.csv", "untargeted.csv", "held_out.csv", "configs/base.yaml"):
         assert (out / name).exists(), name
+    import json
+
+    record = json.loads((out / "run.json").read_text())
+    assert record["command"] == "calibrate" and record["seed"] == 42
+    assert record["versions"]["SALib"] and record["values"]
+    assert set(record["values"]) <= {"economy.quit_rate", "economy.hire_scale",
+                                     "economy.vacancy_speed"}
+    assert "scale: 0.03" in (out / "configs" / "base.yaml").read_text()
     # Lahti's points after the calibration window are compared out of sample, never fitted
     hold = pd.read_csv(out / "held_out.csv", dtype={"month": str})
     assert hold.month.min() > "2020-12" and {"2021-02", "2025-01"} <= set(hold.month)

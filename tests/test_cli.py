@@ -55,3 +55,56 @@ def test_multirun_sweep_with_the_basic_launcher(tmp_path):
     assert len(runs) == 2
     seeds = {json.loads(p.read_text())["seed"] for p in runs}
     assert seeds == {1, 2}
+
+
+def test_a_sweep_is_validated_whole_before_any_job_runs(tmp_path):
+    sweep = tmp_path / "sweep"
+    r = run(["run", "-m", "scale=0.02", "end=2018-03", "scenario.services.caseload=40,5000,60",
+             f"hydra.sweep.dir={sweep}"], tmp_path)
+    assert r.returncode == 2
+    assert "sweep job 1 of 3" in r.stderr and "scenario.services.caseload" in r.stderr
+    assert "nothing was run" in r.stderr
+    assert not list(tmp_path.rglob("run.json"))
+
+
+def test_bad_app_settings_get_a_message_not_a_traceback(tmp_path):
+    for args, fragment in (
+            (["compare", "compare.workers=-1"], "compare.workers = -1; allowed: 0"),
+            (["trial", "trial.workers=-2"], "trial.workers = -2"),
+            (["sensitivity", "sensitivity.workers=-1"], "sensitivity.workers = -1"),
+            (["calibrate", "calibrate.workers=-1"], "calibrate.workers = -1"),
+            (["sensitivity", "sensitivity.reference=atlantis"], "sensitivity.reference = 'atlantis'"),
+            (["compare", "+experiment=skills_package"], "+experiment=skills_package would apply"),
+    ):
+        r = run(args + [f"hydra.run.dir={tmp_path / 'out'}"], tmp_path)
+        assert r.returncode == 2, (args, r.stderr[-500:])
+        assert "invalid configuration: " + fragment in r.stderr, (args, r.stderr[-500:])
+        assert "Traceback" not in r.stderr
+    assert not list(tmp_path.rglob("run.json"))
+
+
+def test_sensitivity_command_records_its_settings_seed_and_versions(tmp_path):
+    out = tmp_path / "sens"
+    r = run(["sensitivity", "sensitivity.model=ishigami", "sensitivity.n=4", "sensitivity.workers=1",
+             "sensitivity.scale=0.02", "sensitivity.end=2018-06", "seed=5", f"hydra.run.dir={out}"],
+            tmp_path)
+    assert r.returncode == 0, r.stderr
+    record = json.loads((out / "run.json").read_text())
+    assert record["command"] == "sensitivity" and record["seed"] == 5
+    assert record["versions"]["SALib"] and record["rows"] > 0
+    assert (out / "config.yaml").read_text().startswith("# The command's settings")
+    assert "end: 2018-06" in (out / "configs" / "base.yaml").read_text()
+    assert (out / "indices.csv").exists()
+
+
+def test_trial_command_records_the_configuration_it_ran(tmp_path):
+    out = tmp_path / "trial"
+    r = run(["trial", "trial.replications=2", "trial.follow_up=[6]", "trial.workers=1",
+             "compare.scale=0.02", "seed=4", f"hydra.run.dir={out}"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    record = json.loads((out / "run.json").read_text())
+    assert record["command"] == "trial" and record["seed"] == 4 and record["scale"] == 0.02
+    assert record["versions"]["numpy"]
+    trial_cfg = (out / "configs" / "trial.yaml").read_text()
+    assert "scale: 0.02" in trial_cfg and "end: 2021-09" in trial_cfg
+    assert (out / "trial.md").exists()

@@ -77,6 +77,49 @@ def test_report_and_tables_contain_the_scenarios_asked_for(comparison):
     assert len(list((out / "figures").glob("*.png"))) == 8
 
 
+def test_each_scenario_configuration_is_recorded_as_run(comparison):
+    import yaml
+
+    out, rec = comparison
+    for s in ("te_office", "kuntakokeilu", "wage_subsidy"):
+        cfg = yaml.safe_load((out / "configs" / f"{s}.yaml").read_text())
+        assert cfg["scale"] == 0.03 and cfg["end"] == "2022-06" and cfg["scenario"]["name"] == s
+        assert rec["model_configs"][s] == f"configs/{s}.yaml"
+    assert rec["window"] == "2021-03 … 2022-06"  # the experiment window ends with the run
+    assert "2021-03 … 2022-06" in (out / "summary.md").read_text()
+
+
+def test_comparison_windows_are_checked_and_cut_at_the_end_of_the_run():
+    h = Horizons("2021-03", "2024-12")
+    assert h.within("2021-12").experiment_end == "2021-12"
+    assert h.within("2026-12").experiment_end == "2024-12"
+    with pytest.raises(ConfigError, match="compare.experiment_end = 'abc' is not a month"):
+        Horizons("2021-03", "abc").within("2026-12")
+    with pytest.raises(ConfigError, match="compare.measure_start = 'x' is not a month"):
+        Horizons("x", "2024-12").within("2026-12")
+    with pytest.raises(ConfigError, match="compare.experiment_end = 2020-01 is before"):
+        Horizons("2021-03", "2020-01").within("2026-12")
+    with pytest.raises(ConfigError, match="before compare.measure_start"):
+        h.within("2020-12")
+
+
+def test_parameter_draws_keep_the_parameters_set_on_the_command_line(tmp_path):
+    from model.hydra_config import compose_config
+    from scenarios.compare import overridden_keys, with_parameter_draws
+
+    draws = tmp_path / "draws.csv"
+    pd.DataFrame({"economy.quit_rate": [0.001, 0.002], "economy.hire_scale": [1.1, 1.2],
+                  "distance": [7.0, 8.0]}).to_csv(draws, index=False)
+    overrides = ["scale=0.02", "economy.quit_rate=0.01"]
+    assert overridden_keys(overrides + ["+experiment=x", "~foo"]) == {
+        "scale", "economy.quit_rate", "experiment"}
+    cfg = compose_config(overrides)
+    jobs = [Job("te_office", r, cfg) for r in range(2)]
+    got = with_parameter_draws(jobs, draws, keep=overridden_keys(overrides))
+    assert [j.config.economy.quit_rate for j in got] == [0.01, 0.01]  # the user's value
+    assert [j.config.economy.hire_scale for j in got] == [1.1, 1.2]  # drawn
+
+
 def test_resume_skips_finished_jobs(tmp_path):
     from dataclasses import replace
 
@@ -122,12 +165,27 @@ def test_bad_comparison_settings_are_refused(scenarios, reference, reps, fragmen
         check_settings(scenarios, reference, reps)
 
 
-def test_trial_with_share_zero_has_no_treated_and_no_effect(tmp_path):
-    res = run_trial(BASE, "coaching", 0.0, "2021-03", 2, [6, 12], seed=3, out=tmp_path,
-                    workers=1, progress=False)
-    assert (res.n_treated == 0).all()
-    assert (res.spillover == 0).all()  # the trial run is the untreated run
-    assert (tmp_path / "trial.md").exists()
+@pytest.mark.parametrize("overrides, intervention, share, assign, follow_up, fragment", [
+    ([], "coaching", 0.0, "2021-03", [6], r"trial.share = 0.0 .*\(0, 1\)"),
+    ([], "coaching", 1.0, "2021-03", [6], r"trial.share = 1.0"),
+    ([], "coaching", 0.5, "2017-01", [6], r"trial.assign = 2017-01; allowed: 2018-02"),
+    ([], "coaching", 0.5, "2021-03", [400], r"trial.follow_up = \[400\].*at most 237 months"),
+    ([], "wage_subsidy", 0.5, "2021-03", [6], r"scenario.wage_subsidy.capacity = 0"),
+    ([], "green_jobs", 0.5, "2021-03", [6], r"green_jobs.*takes in no people"),
+])
+def test_trials_that_could_not_treat_anyone_are_refused(tmp_path, overrides, intervention, share,
+                                                        assign, follow_up, fragment):
+    with pytest.raises(ConfigError, match=fragment):
+        run_trial(BASE + overrides, intervention, share, assign, 2, follow_up, seed=3,
+                  out=tmp_path, workers=1, progress=False)
+    assert not list(tmp_path.iterdir())  # refused before anything is written
+
+
+def test_a_wage_subsidy_trial_with_a_capacity_treats_people(tmp_path):
+    res = run_trial(BASE + ["scenario=wage_subsidy"], "wage_subsidy", 0.5, "2021-03", 2, [6],
+                    seed=3, out=tmp_path, workers=1, progress=False)
+    row = res[res.outcome == "in_services"].iloc[0]
+    assert row.treated > row.control + 0.05  # the treated got subsidised jobs
 
 
 def test_trial_reports_treated_and_control_with_intervals(tmp_path):
@@ -173,6 +231,12 @@ def test_sweep_with_joblib_launcher_then_collect_and_resume(tmp_path):
     r = subprocess.run(KOHTAANTO + again, cwd=tmp_path, capture_output=True, text=True,
                        timeout=300)
     assert r.returncode == 0 and r.stdout.count("already complete; skipped") == 2
+    # a job without its run.json is unfinished: collect leaves it out and says so
+    (sweep / "1" / "run.json").unlink()
+    r = subprocess.run(KOHTAANTO + ["collect", str(sweep)], cwd=tmp_path, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0 and "1 jobs" in r.stdout
+    assert "1 of 2 jobs unfinished and left out: 1" in r.stderr
     assert json.loads((sweep / "0" / "run.json").read_text())["config"]["economy"]["quit_rate"] \
         in (0.006, 0.01)
 

@@ -125,8 +125,9 @@ def test_wage_subsidy_lever_starts_more_subsidised_periods_by_employer_type(base
 
 
 def test_higher_subsidy_rate_raises_employer_take_up():
-    lo = run("scenario=wage_subsidy", "scenario.wage_subsidy.rate=0.3")
-    hi = run("scenario=wage_subsidy", "scenario.wage_subsidy.rate=0.8")
+    # the window is before the 2023 reform: the rates of the earlier rule apply
+    lo = run("scenario=wage_subsidy", "scenario.wage_subsidy.rates_before=[0.3,0.3,0.3]")
+    hi = run("scenario=wage_subsidy", "scenario.wage_subsidy.rates_before=[0.8,0.8,0.8]")
     starts = [sum(window(m, f"subsidy_starts_{e}").sum()
                   for e in ("private", "municipality", "third_sector")) for m in (lo, hi)]
     assert starts[1] > 1.3 * starts[0]
@@ -290,3 +291,38 @@ def test_scenario_files_document_themselves():
     for name in SCENARIOS:
         text = (Path(CONF_DIR) / "scenario" / f"{name}.yaml").read_text()
         assert text.startswith("#") and "description:" in text
+
+
+def test_wage_subsidy_rates_follow_the_rules_in_force():
+    from model.calendar import parse_month
+    from model.statuses import EmployerType
+
+    m = RegionModel(compose_config(["scale=0.05"]))
+    ws, p = m.wage_subsidy, m.people
+    who = np.flatnonzero(p.status == Status.UNEMPLOYED)[:4]
+    p.partial_wa[who] = [False, False, False, True]
+    months = np.array([3, 15, 30, 3])
+    private = np.full(4, EmployerType.PRIVATE)
+    rate, paid = ws.rates(parse_month("2022-01"), who, private, months)
+    assert rate.tolist() == pytest.approx([0.3, 0.4, 0.5, 0.5])  # by months unemployed
+    assert paid.tolist() == pytest.approx(rate.tolist())
+    rate, _ = ws.rates(parse_month("2023-07"), who, private, months)
+    assert rate.tolist() == pytest.approx([0.5, 0.5, 0.5, 0.7])  # the renewed subsidy
+    third = np.full(4, EmployerType.THIRD_SECTOR)
+    rate, paid = ws.rates(parse_month("2022-01"), who, third, months)
+    assert rate.tolist() == pytest.approx([1.0] * 4) and paid.tolist() == pytest.approx([0.65] * 4)
+
+
+def test_subsidy_costs_follow_the_share_paid_at_placement():
+    m = run("scenario=te_office", short=("scale=0.1", "end=2019-06"))
+    p, ws = m.people, m.wage_subsidy
+    sub = np.flatnonzero(p.status == Status.SUBSIDISED)
+    assert len(sub) and (p.subsidy_share[sub] > 0).all()
+    third = m.firms.etype[p.employer[sub]] == 2
+    assert np.allclose(p.subsidy_share[sub[third]], 0.65)
+    assert set(np.round(p.subsidy_share[sub[~third]].astype(float), 2)) <= {0.3, 0.4, 0.5}
+    # this month's charge is the share paid times the monthly pay cost, in real euros
+    t = m.t - 1
+    charged = m.recorder.costs[t, m.recorder.cost_names.index("wage_subsidy")].sum()
+    assert charged == pytest.approx(p.subsidy_share[sub].sum() * ws.p.monthly_pay / m.scale,
+                                    rel=1e-6)

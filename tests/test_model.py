@@ -351,3 +351,23 @@ def test_in_movers_unemployed_share_follows_the_destination(small_config):
     base = small_config.region.migration.in_unemployed_share
     assert share[1] == 0.0
     assert abs(share[0] - 2 * base) < 0.06 and abs(share[2] - base) < 0.06, share
+
+
+def test_emigration_abroad_matches_the_observed_flow_and_its_language_share(small_config):
+    """Expected emigrants equal the sourced yearly figure; the foreign-language share is kept."""
+    from agents.migration import emigration, emigration_per_month, out_migration
+
+    cfg = replace(small_config, scale=1.0)
+    m = RegionModel(cfg)
+    p = m.people
+    _, expected = out_migration(np.random.default_rng(0), p, cfg, 0)
+    draws = [emigration(np.random.default_rng(s), p, cfg, 0, expected) for s in range(300)]
+    n = np.array([len(d) for d in draws])
+    foreign = np.array([p.foreign[d].sum() for d in draws])
+    target = emigration_per_month(cfg, 0)  # 2018-01: half a year from 2017's 270 towards 219
+    assert target == pytest.approx((270 + (219 - 270) * 0.5 / 6) * 1.15 * 0.8 / 12)
+    assert n.mean() == pytest.approx(target, rel=0.05)
+    assert foreign.sum() / n.sum() == pytest.approx(cfg.region.migration.emigrant_foreign_share,
+                                                    abs=0.04)
+    young = np.concatenate(draws)
+    assert np.mean(p.age_m[young] < 30 * 12) > np.mean(p.age_m[p.active] < 30 * 12)

@@ -78,3 +78,18 @@ def test_views():
     assert view["status"] == "unemployed" and view["age"] == 40
     df = p.to_frame()
     assert len(df) == 2 and set(df.status) == {"unemployed"}
+
+
+def test_a_new_jobseeker_is_classified_by_entitlement_before_the_benefit_is_set():
+    from model.statuses import Benefit
+    p, idx = make(3)
+    p.work_condition_months = 6.0
+    p.fund[idx] = [True, False, True]
+    p.work_months28[idx] = [20, 20, 2]
+    p.benefit[idx] = Benefit.NONE  # a spell begun this month: the benefit phase has not run
+    no_erb = (p.compute_group_code(idx) >> 3) & 1
+    assert no_erb.tolist() == [0, 1, 1]  # only the fund member who worked is entitled
+    target = p.compute_group_code(idx) & 1
+    assert target.tolist() == [0, 1, 1]  # aged 40, not foreign-language
+    p.benefit[idx] = [Benefit.BASIC, Benefit.EARNINGS_RELATED, Benefit.BASIC]
+    assert ((p.compute_group_code(idx) >> 3) & 1).tolist() == [1, 0, 1]  # once set, it decides

@@ -111,3 +111,20 @@ def test_personal_coachings_referrals_wait_and_start_from_its_own_stream():
     m.start_referred = spy
     m.run()
     assert starts["coaching"] > 0 and starts["services"] > 0
+
+
+@pytest.mark.parametrize("share", [0.0, 0.5])
+def test_ended_services_go_straight_on_to_another_at_the_chain_share(share):
+    cfg = compose_config(["scale=0.05", "end=2019-06",
+                          f"scenario.services.service_chain_share={share}"])
+    m = RegionModel(cfg).run()
+    f = m.recorder.flows[: m.t].sum(axis=(0, 3))  # from status x to status
+    ends = [Status.TRAINING, Status.OTHER_SERVICE]
+    onward = f[ends, Status.OTHER_SERVICE].sum()
+    to_unemployment = f[ends, Status.UNEMPLOYED].sum()
+    c4 = m.recorder.values("structural_service_to_service")
+    if share == 0:
+        assert onward == 0 and c4.max() == 0  # every service ends in unemployment
+    else:
+        assert onward / (onward + to_unemployment) == pytest.approx(share, abs=0.1)
+        assert c4.max() > 0  # the fourth component of structural unemployment
