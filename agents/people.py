@@ -17,6 +17,7 @@ import pandas as pd
 
 from model.indices import nonzero
 from model.statuses import (
+    BENEFIT_LABELS,
     HAS_EMPLOYER,
     IS_JOBSEEKER,
     IS_SERVICE,
@@ -324,13 +325,22 @@ class People:
         """Age in whole years."""
         return self.age_m[idx] // 12
 
-    def view(self, i: int) -> dict[str, Any]:
-        """All attributes of person ``i`` as a dict (for notebooks and debugging)."""
+    def view(self, i: int, cohort: int | None = None) -> dict[str, Any]:
+        """All attributes of person ``i`` as a dict (for notebooks and debugging).
+
+        ``i`` is a slot: when someone leaves the model their slot is given to the next entrant,
+        often within the month. A person is the pair (slot, ``cohort``, the month they entered);
+        give ``cohort`` to be told when the slot holds someone else.
+        """
         if not 0 <= i < self.capacity or self.status[i] == Status.EMPTY:
             raise IndexError(f"person {i} is not in the model")
+        if cohort is not None and int(self.cohort[i]) != cohort:
+            raise IndexError(f"slot {i} now holds someone else (entered in month "
+                             f"{int(self.cohort[i])}, not {cohort}): the person has left the model")
         out = {name: getattr(self, name)[i].item() for name in FIELDS}
         out["status"] = STATUS_LABELS[out["status"]]
         out["prev_status"] = STATUS_LABELS[out["prev_status"]]
+        out["benefit"] = BENEFIT_LABELS[out["benefit"]]
         out["age"] = out["age_m"] // 12
         out["months_unemployed_last16"] = int(POP16[self.unemp_hist[i]])
         out["work_months_last28"] = int(popcount32(self.work_hist[i : i + 1])[0])
@@ -338,13 +348,17 @@ class People:
         return out
 
     def to_frame(self) -> pd.DataFrame:
-        """The whole population (occupied slots) as a DataFrame indexed by person id."""
+        """The whole population (occupied slots) as a DataFrame indexed by slot.
+
+        Slots are reused after people leave; (slot, ``cohort``) identifies a person over time.
+        """
         idx = nonzero(self.active)
         data = {name: getattr(self, name)[idx] for name in FIELDS}
         df = pd.DataFrame(data, index=pd.Index(idx, name="person"))
         names = dict(enumerate(STATUS_LABELS))
         df["status"] = pd.Categorical(df["status"].map(names))
         df["prev_status"] = pd.Categorical(df["prev_status"].map(names))
+        df["benefit"] = pd.Categorical(df["benefit"].map(dict(enumerate(BENEFIT_LABELS))))
         df["age"] = df["age_m"] // 12
         df["months_unemployed_last16"] = POP16[self.unemp_hist[idx]]
         df["work_months_last28"] = popcount32(self.work_hist[idx])

@@ -25,15 +25,12 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from calibration.parameters import Parameter, apply  # noqa: E402
-from calibration.targets import (  # noqa: E402
+from calibration.parameters import Parameter, apply
+from calibration.targets import (
     DESTINATIONS,
     EXIT_TO_SERVICES,
     TARGET_END,
@@ -42,9 +39,9 @@ from calibration.targets import (  # noqa: E402
     held_out,
     simulated,
 )
-from model.output import atomic_write, write_table, write_text  # noqa: E402
-from model.params import ConfigError  # noqa: E402
-from scenarios.runner import Job, load_results, run_jobs  # noqa: E402
+from model.output import atomic_write, write_table, write_text
+from model.params import ConfigError
+from scenarios.runner import Job, load_results, run_jobs
 
 INSTALL_DIR = Path(__file__).resolve().parents[1] / "conf" / "calibration"
 

@@ -26,17 +26,14 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from calibration.parameters import Parameter, apply  # noqa: E402
-from model.output import atomic_write, write_table, write_text  # noqa: E402
-from model.params import ConfigError  # noqa: E402
-from scenarios.runner import Job, load_results, run_jobs  # noqa: E402
+from calibration.parameters import Parameter, apply
+from model.output import atomic_write, write_table, write_text
+from model.params import ConfigError
+from scenarios.runner import Job, load_results, run_jobs
 
 METHODS = ("morris", "sobol")
 

@@ -228,6 +228,9 @@ def main() -> None:
         print("\nexamples: kohtaanto run scale=0.1 seed=3 end=2026-12\n"
               "          kohtaanto compare compare.replications=8 scale=0.1")
         raise SystemExit(0 if len(sys.argv) >= 2 else 2)
+    # Commands only write figures to files: no window system, in this process or its workers.
+    # (The library modules leave the backend alone, so notebooks keep theirs.)
+    os.environ.setdefault("MPLBACKEND", "Agg")
     command = sys.argv.pop(1)
     if command not in COMMANDS:
         print(f"kohtaanto: unknown command {command!r}; known: {', '.join(COMMANDS)}",

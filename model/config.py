@@ -1,7 +1,9 @@
 """The model's configuration: typed dataclasses whose fields declare bounds and sources.
 
-The Hydra YAML files under ``conf/`` fill these dataclasses (:func:`load_config`); Python users can
-build them directly (``ModelConfig()`` gives the defaults used by ``kohtaanto run``). Numbers marked
+The Hydra YAML files under ``conf/`` fill these dataclasses; Python users get the defaults of
+``kohtaanto run`` from :func:`default_config` (a bare ``ModelConfig()`` has no region, sectors or
+demand path: those come from the YAML files) and change them with ``dataclasses.replace``. A built
+model keeps a read-only copy (:class:`~model.params.Settings`). Numbers marked
 ``assumption:`` are not in the project's data; they are parameters so that calibration and
 sensitivity analysis can move them. The region's observed figures live in
 ``conf/region/lahti_region.yaml`` with their sources.
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from model.calendar import parse_month
-from model.params import ConfigError, check_bounds, from_mapping, param
+from model.params import ConfigError, Settings, check_bounds, from_mapping, param
 from scenarios.base import validate_params
 from scenarios.scenario import InterventionsConfig, intervention_params
 
@@ -24,7 +26,7 @@ EVID = "shared evidence: "
 
 # --------------------------------------------------------------------------------------- region
 @dataclass
-class MunicipalityConfig:
+class MunicipalityConfig(Settings):
     """One municipality's observed starting figures (sources in the region YAML)."""
 
     name: str = ""
@@ -44,7 +46,7 @@ class MunicipalityConfig:
 
 
 @dataclass
-class PopulationConfig:
+class PopulationConfig(Settings):
     """How the 2018-01 population is synthesised and how people flow in and out."""
 
     activation_rate_2018: float = param(0.25, 0.0, 0.8, unit="in services / (unemployed + in services)",
@@ -111,7 +113,7 @@ class PopulationConfig:
 
 
 @dataclass
-class MigrationConfig:
+class MigrationConfig(Settings):
     """Flows across the region's border by age band (15-19, 20-24, 25-29, 30-44, 45-64)."""
 
     out_rate_by_age: list[float] = param(
@@ -151,7 +153,7 @@ class MigrationConfig:
 
 
 @dataclass
-class ProgrammeConfig:
+class ProgrammeConfig(Settings):
     """One educator's programme: a field (or any), a level, places, duration and completion."""
 
     kind: str = "labour_market_training"  # or "degree"
@@ -163,7 +165,7 @@ class ProgrammeConfig:
 
 
 @dataclass
-class EducatorConfig:
+class EducatorConfig(Settings):
     """An educational institution and its programmes."""
 
     name: str = ""
@@ -172,7 +174,7 @@ class EducatorConfig:
 
 
 @dataclass
-class RegionConfig:
+class RegionConfig(Settings):
     """The five municipalities, their people, migration and educators."""
 
     name: str = "lahti_region"
@@ -185,7 +187,7 @@ class RegionConfig:
 
 # ------------------------------------------------------------------------------------- economy
 @dataclass
-class DemandKnot:
+class DemandKnot(Settings):
     """A point on the labour-demand path: the national register unemployment rate in a month.
 
     The rate is the published, unadjusted end-of-month figure; the demand path removes the
@@ -198,7 +200,7 @@ class DemandKnot:
 
 
 @dataclass
-class SectorConfig:
+class SectorConfig(Settings):
     """A sector of the regional economy."""
 
     name: str = ""
@@ -210,7 +212,7 @@ class SectorConfig:
 
 
 @dataclass
-class EconomyConfig:
+class EconomyConfig(Settings):
     """Labour demand, firms, separations, vacancies and the matching technology."""
 
     name: str = "baseline"
@@ -304,7 +306,7 @@ class EconomyConfig:
 
 # --------------------------------------------------------------------------------------- rules
 @dataclass
-class FinancingRegime:
+class FinancingRegime(Settings):
     """Who pays unemployment benefits, in force from ``start``."""
 
     name: str = ""
@@ -319,7 +321,7 @@ class FinancingRegime:
 
 
 @dataclass
-class RulesConfig:
+class RulesConfig(Settings):
     """Benefit entitlement and financing rules."""
 
     name: str = "finland"
@@ -344,7 +346,7 @@ class RulesConfig:
 
 # ------------------------------------------------------------------------------------ scenario
 @dataclass
-class ServicesConfig:
+class ServicesConfig(Settings):
     """The public employment service that serves jobseekers (the state TE office by default)."""
 
     caseload: float = param(180.0, 10.0, 1000.0, unit="jobseekers per advisor",
@@ -414,7 +416,7 @@ class ScenarioConfig(InterventionsConfig):
 
 # --------------------------------------------------------------------------------------- whole
 @dataclass
-class ModelConfig:
+class ModelConfig(Settings):
     """Everything one model run needs."""
 
     seed: int = param(42, 0, 2**63 - 1, source="run setting")
@@ -568,4 +570,12 @@ def default_config(**overrides: Any) -> ModelConfig:
     """
     from model.hydra_config import compose_config
 
-    return compose_config([f"{k}={v}" for k, v in overrides.items()])
+    def value(v: Any) -> str:
+        # Strings are quoted so that commas, spaces and non-ASCII letters stay one value; lists
+        # and numbers keep Hydra's own syntax. (A group choice such as scenario=kuntakokeilu is
+        # a string as well, and Hydra accepts it quoted.)
+        if isinstance(v, str):
+            return "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return str(v)
+
+    return compose_config([f"{k}={value(v)}" for k, v in overrides.items()])

@@ -11,21 +11,18 @@ from __future__ import annotations
 
 from typing import Any
 
-import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from model.calendar import month_label  # noqa: E402
-from model.indicators import EVENTS, STOCKS  # noqa: E402
-from model.region_model import RegionModel  # noqa: E402
+from model.calendar import month_label
+from model.indicators import EVENTS, STOCKS
+from model.region_model import RegionModel
 
 #: The levers on the page: (keyword, dotted parameter, label).
 LEVERS = [
     ("caseload", "scenario.coaching.caseload", "Personal coaching: clients per coach"),
     ("meetings_per_month", "scenario.coaching.meetings_per_month", "Coaching meetings a month"),
-    ("subsidy_rate", "scenario.wage_subsidy.rate", "Wage subsidy rate"),
+    ("subsidy_rate", "scenario.wage_subsidy.rate", "Wage subsidy rate from 2023-07"),
     ("training_capacity", "scenario.training.capacity", "Conversion training starts a month"),
 ]
 SCENARIOS = ["kuntakokeilu", "coaching_intensity", "wage_subsidy", "retraining", "strong_start",
@@ -52,7 +49,8 @@ class DashboardModel(RegionModel):
                   "scenario.wage_subsidy.rate": subsidy_rate,
                   "scenario.training.capacity": training_capacity}
         super().__init__(_compose(scenario, scale, int(seed), values))
-        self.reference = RegionModel(_compose("te_office", scale, int(seed), values))
+        # The reference is the TE office as it is: the levers are the scenario's policy.
+        self.reference = RegionModel(_compose("te_office", scale, int(seed), {}))
         self.scenario_name = scenario
         self.view = municipality  # whose structural unemployment, activation and costs to show
 

@@ -424,7 +424,8 @@ class Recorder:
         """The tidy indicator table in real people.
 
         One row per month × municipality × group × indicator, with the region total as
-        municipality ``"region"`` and the derived rates (see :meth:`array`).
+        municipality ``"region"`` and the derived rates (see :meth:`array`). ``month`` is an
+        ordered categorical (``YYYY-MM``), so months compare in time order.
         """
         end = self.T - 1 if end is None else end
         values = self.array(start, end)
@@ -439,7 +440,9 @@ class Recorder:
                                           names=["month", "group", "municipality", "indicator"])
         rdf = pd.DataFrame({"value": reg.reshape(-1)}, index=ridx).reset_index()
         out = pd.concat([df, rdf], ignore_index=True)
-        for c in ("month", "group", "municipality", "indicator"):
+        # months in time order, so that df[df.month >= "2021-03"] and df.month.max() work
+        out["month"] = pd.Categorical(out["month"], categories=months, ordered=True)
+        for c in ("group", "municipality", "indicator"):
             out[c] = out[c].astype("category")
         return out
 

@@ -19,6 +19,40 @@ class ConfigError(ValueError):
     """Invalid configuration; the message names the field and what is allowed."""
 
 
+class Settings:
+    """Base of the configuration dataclasses: read-only once :func:`freeze` has been applied.
+
+    A model reads most of its configuration when it is built, so a change to a built model's
+    configuration would be partly ignored; :class:`~model.region_model.RegionModel` therefore
+    keeps a frozen copy, and assigning to it raises :class:`ConfigError`.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self.__dict__.get("_frozen", False):
+            raise ConfigError(
+                f"{type(self).__name__}.{name}: the configuration of a built model is read-only "
+                "(most of it is read when the model is built); build a new model instead, e.g. "
+                "RegionModel(**{'scenario.services.caseload': 60}) or "
+                "RegionModel(dataclasses.replace(cfg, ...))")
+        object.__setattr__(self, name, value)
+
+
+def freeze(obj: Any) -> Any:
+    """Make a configuration tree (dataclasses, lists and dicts of them) read-only; returns it."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            freeze(getattr(obj, f.name))
+        if isinstance(obj, Settings):
+            object.__setattr__(obj, "_frozen", True)
+    elif isinstance(obj, list | tuple):
+        for x in obj:
+            freeze(x)
+    elif isinstance(obj, dict):
+        for x in obj.values():
+            freeze(x)
+    return obj
+
+
 def param(
     default: Any,
     lo: float | None = None,

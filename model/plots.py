@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from calibration.observed import monthly_points  # noqa: E402
-from model.output import atomic_write  # noqa: E402
+from calibration.observed import monthly_points
+from model.output import atomic_write
 
 
 def _series(df: pd.DataFrame, indicator: str, municipality: str, group: str = "all") -> pd.Series:

@@ -21,6 +21,7 @@ order.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import mesa
@@ -40,6 +41,7 @@ from model.config import ModelConfig, validate
 from model.indicators import Recorder
 from model.indices import nonzero
 from model.matching import MatchingInputs, application_weights, distance_matrix, match
+from model.params import freeze
 from model.rng import bernoulli_indices, spawn_streams
 from model.service_queue import ServiceQueue
 from model.statuses import EMPLOYER_TYPE_NAMES, Status, is_jobseeker
@@ -85,7 +87,9 @@ class RegionModel(mesa.Model):
             config = default_config(**overrides)
         elif overrides:
             raise TypeError("give either a config or overrides, not both")
-        self.config = cfg = validate(config)
+        # The model keeps its own read-only copy: most settings are read here, at construction,
+        # so a later change would be partly ignored (Settings raises on assignment instead).
+        self.config = cfg = freeze(copy.deepcopy(validate(config)))
         super().__init__(rng=cfg.seed)
         self.streams = spawn_streams(cfg.seed)
         self.scale = cfg.scale
@@ -637,22 +641,28 @@ class RegionModel(mesa.Model):
         df["field"] = pd.Categorical.from_codes(df["field"], self.sector_names)
         return df
 
-    def person(self, i: int) -> dict[str, Any]:
-        """One person's attributes."""
-        out = self.people.view(i)
+    def person(self, i: int, cohort: int | None = None) -> dict[str, Any]:
+        """One person's attributes (slot ``i``; see :meth:`People.view` for ``cohort``)."""
+        out = self.people.view(i, cohort)
         out["municipality"] = self.muni_names[out.pop("muni")]
         out["field"] = self.sector_names[out["field"]]
         return out
 
     def firm_frame(self) -> pd.DataFrame:
-        """Firms with their employment and open vacancies."""
-        f = self.firms
+        """Firms, one row each.
+
+        Columns: municipality, sector, employer type, regular employees (``employees``),
+        wage-subsidised workers (``subsidised``), desired employment and open vacancies.
+        """
+        f, p = self.firms, self.people
+        sub = nonzero(p.status == Status.SUBSIDISED)
         return pd.DataFrame({
             "municipality": pd.Categorical.from_codes(f.muni, self.muni_names),
             "sector": pd.Categorical.from_codes(f.sector, self.sector_names),
             "employer_type": pd.Categorical.from_codes(
                 f.etype, EMPLOYER_TYPE_NAMES),
-            "employees": f.employment(self.people),
+            "employees": f.employment(p),
+            "subsidised": np.bincount(p.employer[sub], minlength=len(f)),
             "desired": f.desired,
             "open_vacancies": np.bincount(f.vacancies.firm, minlength=len(f)),
         }).rename_axis("firm")

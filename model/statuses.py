@@ -51,6 +51,9 @@ class Benefit:
     BASIC = 2  # labour-market subsidy / basic allowance
 
 
+BENEFIT_LABELS = ["none", "earnings_related", "basic"]
+
+
 class EmployerType:
     """Employer types of firms (plain ``int`` codes, see :class:`Status`)."""
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from model.calendar import parse_month
 from model.indices import nonzero
-from model.params import ConfigError, param
+from model.params import ConfigError, Settings, param
 from model.statuses import GROUPS, N_STATUS, STATUS_LABELS
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ STATUS_NAMES = {name: code for code, name in enumerate(STATUS_LABELS[:N_STATUS])
 
 
 @dataclass
-class Eligibility:
+class Eligibility(Settings):
     """Who an intervention may take in.
 
     ``statuses`` lists the statuses taken in (an empty list takes in nobody); empty
@@ -56,7 +56,7 @@ class Eligibility:
 
 
 @dataclass
-class InterventionParams:
+class InterventionParams(Settings):
     """Fields every intervention has."""
 
     enabled: bool = False

@@ -13,14 +13,11 @@ import json
 import sys
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+import yaml
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import yaml  # noqa: E402
-
-from model.output import atomic_write, write_table  # noqa: E402
+from model.output import atomic_write, write_table
 
 OUTCOMES = ("unemployment_rate", "structural_unemployment", "broad_unemployment", "employment",
             "activation_rate", "long_term_unemployed")

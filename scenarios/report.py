@@ -7,16 +7,13 @@ import html
 import io
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from calibration.observed import monthly_points  # noqa: E402
-from model.output import write_table, write_text  # noqa: E402
-from scenarios.compare import HEADLINE, headline_table  # noqa: E402
+from calibration.observed import monthly_points
+from model.output import write_table, write_text
+from scenarios.compare import HEADLINE, headline_table
 
 LABELS = {
     "structural_unemployment": "structurally unemployed (persons)",

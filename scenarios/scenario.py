@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from model.params import Settings
 from scenarios.base import Intervention, InterventionParams
 from scenarios.coaching import CoachingParams, PersonalCoaching
 from scenarios.entrepreneurship import Entrepreneurship, EntrepreneurshipParams
@@ -39,7 +40,7 @@ REGISTRY: dict[str, type[Intervention]] = {
 
 
 @dataclass
-class InterventionsConfig:
+class InterventionsConfig(Settings):
     """Parameters of every intervention (``enabled: false`` unless a scenario switches it on)."""
 
     wage_subsidy: WageSubsidyParams = field(default_factory=WageSubsidyParams)

@@ -91,8 +91,55 @@ def test_people_and_firms_as_frames(small_run):
     assert {"age", "status", "municipality", "field", "employability"} <= set(pop.columns)
     one = small_run.person(int(pop.index[0]))
     assert one["municipality"] in small_run.muni_names
+    assert one["benefit"] in ("none", "earnings_related", "basic")
     firms = small_run.firm_frame()
     assert firms.employees.sum() == (small_run.people.status == Status.EMPLOYED).sum()
+    assert firms.subsidised.sum() == (small_run.people.status == Status.SUBSIDISED).sum() > 0
+
+
+def test_a_person_is_a_slot_and_a_cohort(small_config):
+    m = RegionModel(small_config)
+    p = m.people
+    old = np.flatnonzero(p.status != Status.EMPTY)
+    cohort = p.cohort[old].copy()
+    for _ in range(12):
+        m.step()
+    reused = old[(p.status[old] != Status.EMPTY) & (p.cohort[old] != cohort)]
+    assert len(reused) > 0  # slots of people who left now hold entrants
+    i = int(reused[0])
+    with pytest.raises(IndexError, match="holds someone else"):
+        m.person(i, int(cohort[old == i][0]))
+    assert m.person(i, int(p.cohort[i]))["cohort"] == p.cohort[i]
+
+
+def test_a_built_model_has_its_own_read_only_configuration(small_config):
+    from model.params import ConfigError
+
+    a, b = RegionModel(small_config), RegionModel(small_config)
+    assert a.config is not small_config and a.config is not b.config
+    with pytest.raises(ConfigError, match="ServicesConfig.referral_probability: the configuration "
+                                          "of a built model is read-only"):
+        a.config.scenario.services.referral_probability = 0.9
+    with pytest.raises(ConfigError, match="read-only"):
+        a.interventions_by_name["coaching"].p.start = "2020-01"
+    with pytest.raises(ConfigError, match="read-only"):
+        a.config.economy.sectors[0].job_share = 0.5
+    changed = replace(small_config, seed=small_config.seed + 1)  # the caller's copy is free
+    assert RegionModel(changed).config.seed == small_config.seed + 1
+
+
+def test_indicator_months_compare_in_time_order(small_run):
+    df = small_run.indicator_frame()
+    assert df.month.cat.ordered
+    late = df[df.month >= "2019-01"]
+    assert str(late.month.min()) == "2019-01" and str(df.month.max()) == small_run.config.end
+
+
+def test_keyword_overrides_may_hold_any_string():
+    from model.config import default_config
+
+    cfg = default_config(scale=0.05, scenario="kuntakokeilu", **{"region.hub": "Kärkölä"})
+    assert cfg.region.hub == "Kärkölä" and cfg.scenario.name == "kuntakokeilu"
 
 
 def test_events_are_recorded(small_run):

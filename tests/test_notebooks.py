@@ -34,4 +34,4 @@ def test_notebook_runs(path, tmp_path):
     assert not errors
     images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
               if "image/png" in o.get("data", {})]
-    assert images or path.stem == "03_compare_policies" or path.stem == "04_sensitivity_and_calibration"
+    assert images  # every notebook shows figures inline (no module switches the backend)
