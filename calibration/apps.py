@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import hydra
@@ -139,13 +140,14 @@ def calibrate_app(cfg: DictConfig) -> None:
         bounds = {k: v for k, v in bounds.items()
                   if k in selected or defaults.get(k) != [float(x) for x in v]}
         params = select(base, list(c.parameters), float(c.spread), bounds, "calibrate")
+        settings = Calibration(params, int(c.design), int(c.seeds), int(c.local_iterations),
+                               float(c.accept), int(c.chunk_size), int(cfg.seed))
+        check(settings)  # before the screening, which takes minutes
         if int(c.screen) > 0:
             params = screen(params, base, int(c.screen), int(c.screen_trajectories),
                             int(cfg.seed), out / "screening", int(c.workers))
             print("screened in: " + ", ".join(p.name for p in params))
-        settings = Calibration(params, int(c.design), int(c.seeds), int(c.local_iterations),
-                               float(c.accept), int(c.chunk_size), int(cfg.seed))
-        check(settings)
+            settings = replace(settings, parameters=params)
         tg = targets(last=min(c.end, TARGET_END))
         record = calibrate(settings, base, tg, out, int(c.workers))
     except ConfigError as exc:

@@ -109,12 +109,17 @@ def check_output(o: str, end: str | None) -> None:
         if scenario not in available_scenarios():
             raise ConfigError(f"sensitivity.outputs: {o!r} names the unknown scenario "
                               f"{scenario!r}; allowed: {', '.join(available_scenarios())}")
+        if end is not None and parse_month(end) < parse_month(EFFECT_WINDOW[0]):
+            raise ConfigError(f"sensitivity.outputs: {o!r} is a mean over "
+                              f"{EFFECT_WINDOW[0]} … {EFFECT_WINDOW[1]}, which sensitivity.end = "
+                              f"{end} does not reach")
     elif "@" in o:
         ind, month = o.split("@", 1)
         t = parse_month(month, f"sensitivity.outputs {o!r}: the month")
-        if end is not None and t > parse_month(end):
-            raise ConfigError(f"sensitivity.outputs: {o!r} is after sensitivity.end = {end}; "
-                              "give a month within the run")
+        if t < 0 or (end is not None and t > parse_month(end)):
+            raise ConfigError(f"sensitivity.outputs: {o!r} is outside the run (2018-01 … "
+                              f"{end if end is not None else 'sensitivity.end'}); give a month "
+                              "within it")
     else:
         raise ConfigError(f"sensitivity.outputs: {o!r} is not {form}")
     if ind not in known:
@@ -150,9 +155,13 @@ def _outputs_of(model, outputs: list[str], effects_ref: dict | None, targets_df)
     return vals
 
 
+#: The window of the ``effect:`` outputs: the experiment's months.
+EFFECT_WINDOW = ("2021-03", "2024-12")
+
+
 def _window_mean(model, indicator: str) -> float:
     s = model.series(indicator)
-    return float(s["2021-03":"2024-12"].mean())
+    return float(s[EFFECT_WINDOW[0]:EFFECT_WINDOW[1]].mean())
 
 
 @lru_cache(maxsize=32)

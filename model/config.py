@@ -470,6 +470,7 @@ def validate(cfg: ModelConfig) -> ModelConfig:
         _check_len(f"region.migration.{name}", getattr(mig, name), 5)
     _check_len("region.migration.immigrant_status_shares", mig.immigrant_status_shares, 4)
     _check_len("region.migration.immigration_per_year", mig.immigration_per_year, 2)
+    _check_len("region.migration.emigration_per_year", mig.emigration_per_year, 2)
     eco = cfg.economy
     if not eco.sectors:
         raise ConfigError("economy.sectors is empty; at least one sector is needed")

@@ -37,11 +37,31 @@ class Settings:
         object.__setattr__(self, name, value)
 
 
+class FrozenList(list):
+    """A list of a frozen configuration: reading works as for any list, changing it raises."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise ConfigError("a list in the configuration of a built model is read-only; build a new "
+                          "model with the change")
+
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
+
+    def __reduce__(self) -> tuple:  # copies and pickles are frozen lists again
+        return (FrozenList, (list(self),))
+
+
 def freeze(obj: Any) -> Any:
-    """Make a configuration tree (dataclasses, lists and dicts of them) read-only; returns it."""
+    """Make a configuration tree read-only and return it.
+
+    Dataclass fields refuse assignment (:class:`Settings`) and their lists become
+    :class:`FrozenList`, recursively.
+    """
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         for f in dataclasses.fields(obj):
-            freeze(getattr(obj, f.name))
+            value = freeze(getattr(obj, f.name))
+            if isinstance(value, list) and not isinstance(value, FrozenList):
+                object.__setattr__(obj, f.name, FrozenList(value))
         if isinstance(obj, Settings):
             object.__setattr__(obj, "_frozen", True)
     elif isinstance(obj, list | tuple):

@@ -78,7 +78,8 @@ def test_seed_noise_is_reported_beside_parameter_variance(tmp_path, small):
     ({"noise_seeds": 1}, r"sensitivity.noise_seeds = 1; it must be >= 2"),
     ({"outputs": []}, "sensitivity.outputs is empty"),
     ({"outputs": ["nosuch@2020-06"]}, "unknown indicator 'nosuch'"),
-    ({"outputs": ["unemployment_rate@2030-12"]}, "after sensitivity.end = 2022-12"),
+    ({"outputs": ["unemployment_rate@2030-12"]}, r"outside the run \(2018-01 … 2022-12\)"),
+    ({"outputs": ["unemployment_rate@2017-06"]}, "outside the run"),
     ({"outputs": ["unemployment_rate@2020-13"]}, "is not a month"),
     ({"outputs": ["effect:atlantis:unemployment_rate"]}, "unknown scenario 'atlantis'"),
     ({"outputs": ["effect:kuntakokeilu:nosuch"]}, "unknown indicator 'nosuch'"),
@@ -87,6 +88,12 @@ def test_bad_campaigns_are_refused(kwargs, fragment):
     c = Campaign(**{"parameters": ISHIGAMI, **kwargs})
     with pytest.raises(ConfigError, match=fragment):
         check(c, "2022-12")
+
+
+def test_an_effect_needs_a_run_that_reaches_the_experiment():
+    c = Campaign(parameters=ISHIGAMI, outputs=["effect:kuntakokeilu:structural_unemployment"])
+    with pytest.raises(ConfigError, match="sensitivity.end = 2020-12 does not reach"):
+        check(c, "2020-12")
 
 
 def test_good_outputs_pass_the_check():
@@ -129,7 +136,13 @@ def test_install_replaces_both_files_or_neither(tmp_path):
     assert (into / "default.yaml").read_text() == "old defaults"
     assert (into / "draws.csv").read_text() == "old draws"
     assert sorted(p.name for p in into.iterdir()) == ["default.yaml", "draws.csv"]
+    (out / "calibrated.yaml").unlink()
     (out / "draws.csv").write_text("new draws")
+    with pytest.raises(FileNotFoundError):  # the draws are staged, the defaults missing: no change
+        install(out, into)
+    assert (into / "draws.csv").read_text() == "old draws"
+    assert sorted(p.name for p in into.iterdir()) == ["default.yaml", "draws.csv"]
+    (out / "calibrated.yaml").write_text("new defaults")
     install(out, into)
     assert (into / "default.yaml").read_text() == "new defaults"
     assert (into / "draws.csv").read_text() == "new draws"

@@ -62,9 +62,27 @@ def test_a_sweep_is_validated_whole_before_any_job_runs(tmp_path):
     r = run(["run", "-m", "scale=0.02", "end=2018-03", "scenario.services.caseload=40,5000,60",
              f"hydra.sweep.dir={sweep}"], tmp_path)
     assert r.returncode == 2
-    assert "sweep job 1 of 3" in r.stderr and "scenario.services.caseload" in r.stderr
+    assert "sweep job 1 of 3 checked" in r.stderr and "scenario.services.caseload" in r.stderr
     assert "nothing was run" in r.stderr
     assert not list(tmp_path.rglob("run.json"))
+
+
+def test_sweeps_the_check_cannot_expand_are_left_to_hydra(tmp_path):
+    sweep = tmp_path / "glob"
+    r = run(["run", "-m", "scenario=glob(te_off*)", "scale=0.02", "end=2018-02", "output.plot=false",
+             f"hydra.sweep.dir={sweep}"], tmp_path)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert len(list(sweep.glob("*/run.json"))) == 1
+
+
+def test_a_large_sweep_is_checked_one_value_at_a_time():
+    from model.cli import _one_at_a_time
+
+    combos = [[f"a={a}", f"b={b}", f"c={c}"] for a in (1, 2, 3) for b in (4, 5) for c in (6, 7)]
+    checked = _one_at_a_time(combos)
+    assert checked[0] == ["a=1", "b=4", "c=6"]
+    assert sorted(map(tuple, checked[1:])) == [("a=1", "b=4", "c=7"), ("a=1", "b=5", "c=6"),
+                                              ("a=2", "b=4", "c=6"), ("a=3", "b=4", "c=6")]
 
 
 def test_bad_app_settings_get_a_message_not_a_traceback(tmp_path):

@@ -124,6 +124,11 @@ def test_a_built_model_has_its_own_read_only_configuration(small_config):
         a.interventions_by_name["coaching"].p.start = "2020-01"
     with pytest.raises(ConfigError, match="read-only"):
         a.config.economy.sectors[0].job_share = 0.5
+    with pytest.raises(ConfigError, match="a list in the configuration of a built model"):
+        a.config.scenario.wage_subsidy.rates_before[0] = 0.9
+    with pytest.raises(ConfigError, match="read-only"):
+        a.config.economy.seasonal_factors.append(1.0)
+    assert a.config.economy.seasonal_factors == small_config.economy.seasonal_factors
     changed = replace(small_config, seed=small_config.seed + 1)  # the caller's copy is free
     assert RegionModel(changed).config.seed == small_config.seed + 1
 
