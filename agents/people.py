@@ -290,7 +290,8 @@ class People:
         # anyone else (not a jobseeker, or a new spell before the benefit phase assigns it): would
         # they get the earnings-related allowance if unemployed now?
         decided = seeker & (benefit != Benefit.NONE)
-        entitled = self.fund[idx] & (self.work_months28[idx] >= self.work_condition_months)
+        entitled = self.fund[idx] & ((self.work_months28[idx] >= self.work_condition_months)
+                                     | (self.erb_days_left[idx] > 0))
         no_erb = ((decided & (benefit != Benefit.EARNINGS_RELATED))
                   | ~(decided | entitled)).view(u8)
         return (no_erb | under30 | foreign) | (under30 << u8(1)) | (foreign << u8(2)) | (

@@ -2,8 +2,9 @@
 
 Entitlement: a jobseeker whose benefit is not yet set gets the earnings-related allowance when they
 belong to an unemployment fund and meet the work condition (26 weeks, 12 months from 2024-09) — this
-also starts a new benefit period — and the basic benefit (labour-market subsidy) otherwise. The
-earnings-related allowance runs out after ``earnings_related_max_days`` paid days.
+also starts a new benefit period — or still have days of an earlier period, and the basic benefit
+(labour-market subsidy) otherwise. The earnings-related allowance runs out after
+``earnings_related_max_days`` paid days.
 
 Financing: each regime in ``rules.regimes`` says from which month it applies, whether its day count
 is the labour-market-subsidy days (the 2015 rule) or all benefit days (TE24), the day thresholds and
@@ -62,8 +63,13 @@ class BenefitRules:
         return t <= self.accrual_end
 
     def entitled(self, people: People, idx: np.ndarray, t: int) -> np.ndarray:
-        """Whether people ``idx`` would get the earnings-related allowance if unemployed now."""
-        return people.fund[idx] & (people.work_months28[idx] >= self.work_condition_months(t))
+        """Whether people ``idx`` would get the earnings-related allowance if unemployed now.
+
+        A fund member is entitled who meets the work condition (a new benefit period) or still
+        has days of an earlier period (it goes on).
+        """
+        return people.fund[idx] & ((people.work_months28[idx] >= self.work_condition_months(t))
+                                   | (people.erb_days_left[idx] > 0))
 
     def assign(self, people: People, t: int, receiving: np.ndarray | None = None) -> None:
         """Set the benefit of jobseekers who have none yet (new spells).
@@ -76,7 +82,9 @@ class BenefitRules:
         if len(idx) == 0:
             return
         worked = people.work_months28[idx] >= self.work_condition_months(t)
-        erb = worked & people.fund[idx]
+        # A fund member who meets the work condition starts a new period; one who does not goes
+        # on with the days left of the last one.
+        erb = people.fund[idx] & (worked | (people.erb_days_left[idx] > 0))
         people.benefit[idx] = np.where(erb, Benefit.EARNINGS_RELATED, Benefit.BASIC)
         new_period = idx[worked]
         people.erb_days_left[new_period] = self.cfg.earnings_related_max_days

@@ -46,6 +46,7 @@ def test_entitlement_needs_fund_and_work_condition(rules):
     assert p.benefit[0] == Benefit.EARNINGS_RELATED
     q = person(Status.UNEMPLOYED, Benefit.NONE)
     q.fund[:] = True
+    q.erb_days_left[:] = 0  # no days left of an earlier period
     q.work_months28[:] = 8  # below the 12 months in force from 2024-09
     rules.assign(q, parse_month("2025-01"))
     assert q.benefit[0] == Benefit.BASIC
@@ -86,3 +87,21 @@ def test_a_subsidised_job_that_met_the_work_condition_starts_a_new_benefit_perio
     q.move(np.array([0]), Status.UNEMPLOYED, t + 3)
     pay = rules.pay(q, t + 3)
     assert q.benefit[0] == Benefit.BASIC and pay.municipal[0] == pytest.approx(0.5 * pay.euros[0])
+
+
+def test_a_period_with_days_left_goes_on_after_a_short_job(rules):
+    t = parse_month("2022-01")
+    p = person(Status.UNEMPLOYED, Benefit.EARNINGS_RELATED)
+    p.fund[:] = True
+    p.erb_days_left[:] = 150
+    p.move(np.array([0]), Status.EMPLOYED, t)
+    p.work_months28[:] = 2  # too short for a new work condition
+    assert rules.entitled(p, np.array([0]), t + 2)[0]
+    p.move(np.array([0]), Status.UNEMPLOYED, t + 2)
+    rules.pay(p, t + 2)
+    assert p.benefit[0] == Benefit.EARNINGS_RELATED and p.erb_days_left[0] == pytest.approx(128.5)
+    p.erb_days_left[:] = 0  # used up: back on the basic benefit
+    p.move(np.array([0]), Status.EMPLOYED, t + 3)
+    p.move(np.array([0]), Status.UNEMPLOYED, t + 4)
+    rules.pay(p, t + 4)
+    assert p.benefit[0] == Benefit.BASIC
