@@ -45,10 +45,11 @@ def demand_index(cfg: EconomyConfig, n_months: int) -> np.ndarray:
     """Regional labour demand by month, 1.0 at month 0.
 
     Demand is ``(1 - u_national)`` (:func:`national_rate_path`) raised to ``demand_elasticity``
-    relative to month 0.
+    relative to month 0, times ``(1 + regional_trend)`` per year since 2018-01.
     """
     level = 1.0 - national_rate_path(cfg, n_months)
-    return (level / level[0]) ** cfg.demand_elasticity
+    trend = (1.0 + cfg.regional_trend) ** (np.arange(n_months) / 12.0)
+    return (level / level[0]) ** cfg.demand_elasticity * trend
 
 
 def demand_drop(demand: np.ndarray) -> np.ndarray:

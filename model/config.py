@@ -221,6 +221,10 @@ class EconomyConfig(Settings):
     demand_elasticity: float = param(
         1.25, 0.0, 4.0, unit="regional / national", source=f"{OBS}: Lahti rose 4.7 pp 2019-12..2020-12"
         " while Finland rose 3.8 pp")
+    regional_trend: float = param(
+        0.0, -0.03, 0.03, unit="a year, regional demand relative to the national path",
+        source="assumption: 0 = the region follows the nation; a drift of the region's own "
+        "(industry mix, population) that the national path does not carry")
     seasonal_factors: list[float] = param(
         [1.052, 1.024, 0.993, 0.952, 0.932, 1.055, 1.125, 0.969, 0.941, 0.936, 0.952, 1.069],
         0.5, 1.5, unit="unadjusted / seasonally adjusted national unemployed, January..December",

@@ -337,6 +337,17 @@ def test_the_national_path_keeps_its_knots_and_has_seasons(small_config):
     assert np.allclose(flat, np.interp(np.arange(n), x, u))
 
 
+def test_a_regional_trend_moves_demand_by_its_rate_a_year(small_config):
+    from agents.firms import demand_index
+
+    eco = replace(small_config.economy, regional_trend=0.0)
+    base = demand_index(eco, 61)
+    drift = demand_index(replace(eco, regional_trend=-0.01), 61)
+    assert drift[0] == base[0] == 1.0
+    assert drift[12] / base[12] == pytest.approx(0.99) and drift[60] / base[60] == pytest.approx(
+        0.99 ** 5)
+
+
 def test_seasonal_demand_raises_unemployment_in_the_summer(small_config):
     """Between two December knots (2021-12, 2022-12) the summer's end of seasonal jobs raises the
     regional rate from May to July with the seasons, and not without them."""
