@@ -95,7 +95,7 @@ def emigration(rng: np.random.Generator, people: People, cfg: ModelConfig, t: in
     n = emigration_per_month(cfg, t) * cfg.scale
     if n <= 0:
         return np.zeros(0, np.int64)
-    foreign = nonzero(people.foreign & (people.status != Status.EMPTY))
+    foreign = nonzero(people.foreign)  # free slots hold no one: their flag is False
     h_foreign = float(out_migration_hazard(people, cfg, foreign).sum())
     h_other = max(float(expected_out.sum()) - h_foreign, 0.0)
     share = mig.emigrant_foreign_share
