@@ -22,9 +22,12 @@ from scipy import stats
 
 from model.calendar import month_label, parse_month
 
+#: The four official components of structural unemployment, in their order.
+COMPONENTS = ("structural_long_term", "structural_comparable", "structural_after_service",
+              "structural_service_to_service")
 STOCKS = ("structural_unemployment", "unemployment_rate", "broad_unemployment",
           "broad_unemployment_rate", "employment", "employment_rate", "unemployed",
-          "long_term_unemployed", "activation_rate", "education_level", "in_services")
+          "long_term_unemployed", "activation_rate", "education_level", "in_services") + COMPONENTS
 FLOWS = ("benefit_eur", "benefit_eur_state", "benefit_eur_municipal", "programme_cost_eur_state",
          "programme_cost_eur_municipal", "service_cost_eur", "advisor_cost_eur",
          "advisor_cost_eur_municipal", "employed_person_years")
@@ -175,11 +178,11 @@ def _cost_effectiveness(eff: pd.DataFrame) -> pd.DataFrame:
 
 
 def headline_table(eff: pd.DataFrame, horizon: str = "experiment", municipality: str = "region",
-                   group: str = "all") -> pd.DataFrame:
-    """Scenario × headline outcome: effect and interval, for printing and the report."""
+                   group: str = "all", outcomes: tuple[str, ...] = HEADLINE) -> pd.DataFrame:
+    """Scenario × outcome (the headline ones by default): effect and interval, for the report."""
     sel = eff[(eff.horizon == horizon) & (eff.municipality == municipality) & (eff.group == group)
-              & eff.indicator.isin(HEADLINE)]
-    order = {k: i for i, k in enumerate(HEADLINE)}
+              & eff.indicator.isin(outcomes)]
+    order = {k: i for i, k in enumerate(outcomes)}
     sel = sel.assign(_o=sel.indicator.map(order)).sort_values(["label", "_o"]).drop(columns="_o")
     return sel[["label", "indicator", "effect", "low", "high", "n"]].reset_index(drop=True)
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from calibration.observed import monthly_points
 from model.output import write_table, write_text
-from scenarios.compare import HEADLINE, headline_table
+from scenarios.compare import COMPONENTS, HEADLINE, headline_table
 
 LABELS = {
     "structural_unemployment": "structurally unemployed (persons)",
@@ -29,6 +29,10 @@ LABELS = {
     "intervention_cost_eur": "cost of interventions (EUR)",
     "municipal_net_fiscal_effect_eur": "municipalities' net fiscal effect (EUR)",
     "cost_per_employed_person_year_eur": "cost per additional employed person-year (EUR)",
+    "structural_long_term": "long-term unemployed",
+    "structural_comparable": "unemployed 12 of the last 16 months",
+    "structural_after_service": "unemployed after a service",
+    "structural_service_to_service": "moved from service to service",
 }
 
 
@@ -163,15 +167,23 @@ def effect_text(row: pd.Series) -> str:
     return f"{_fmt(row.effect, ind)} [{_fmt(row.low, ind)}, {_fmt(row.high, ind)}]"
 
 
-def summary_frame(eff: pd.DataFrame, horizon: str = "experiment") -> pd.DataFrame:
-    """Scenario × headline outcome table of formatted effects."""
-    t = headline_table(eff, horizon)
+def summary_frame(eff: pd.DataFrame, horizon: str = "experiment",
+                  outcomes: tuple[str, ...] = HEADLINE) -> pd.DataFrame:
+    """Scenario × outcome table of formatted effects (the headline outcomes by default)."""
+    t = headline_table(eff, horizon, outcomes=outcomes)
     if t.empty:
         return pd.DataFrame()
     t["text"] = t.apply(effect_text, axis=1)
     wide = t.pivot(index="label", columns="indicator", values="text")
-    cols = [c for c in HEADLINE if c in wide.columns]
+    cols = [c for c in outcomes if c in wide.columns]
     return wide[cols]
+
+
+#: Why the components are shown: a policy can move people between them without a job.
+COMPONENTS_NOTE = ("Structural unemployment by its four official components (persons): a policy "
+                   "can lower one and raise another without anyone finding work, e.g. a service "
+                   "that ends in unemployment turns someone long-term unemployed into someone "
+                   "unemployed after a service.")
 
 
 def write_report(out: Path, results: pd.DataFrame, summary: pd.DataFrame, eff: pd.DataFrame,
@@ -204,9 +216,11 @@ def write_report(out: Path, results: pd.DataFrame, summary: pd.DataFrame, eff: p
 
         files[path.name] = atomic_write(path, lambda p, d=data: p.write_bytes(d))
     table = summary_frame(eff)
-    md = _markdown(table, eff, reference, meta)
+    components = summary_frame(eff, outcomes=COMPONENTS)
+    md = _markdown(table, eff, reference, meta, components)
     files["summary.md"] = write_text(out / "summary.md", md)
-    files["report.html"] = write_text(out / "report.html", _html(table, eff, pngs, reference, meta))
+    files["report.html"] = write_text(out / "report.html",
+                                      _html(table, eff, pngs, reference, meta, components))
     return files
 
 
@@ -219,7 +233,17 @@ def _by_muni_group(eff: pd.DataFrame, indicator: str) -> pd.DataFrame:
                            aggfunc="first")
 
 
-def _markdown(table: pd.DataFrame, eff: pd.DataFrame, reference: str, meta: dict) -> str:
+def _markdown_table(table: pd.DataFrame) -> list[str]:
+    cols = list(table.columns)
+    lines = ["| scenario | " + " | ".join(LABELS.get(c, c) for c in cols) + " |",
+             "|---|" + "---|" * len(cols)]
+    for label, row in table.iterrows():
+        lines.append(f"| {label} | " + " | ".join(str(row[c]) for c in cols) + " |")
+    return lines
+
+
+def _markdown(table: pd.DataFrame, eff: pd.DataFrame, reference: str, meta: dict,
+              components: pd.DataFrame | None = None) -> str:
     lines = ["# Policy comparison", "",
              f"Reference: **{reference}**; {meta.get('replications')} replications with common "
              f"random numbers (seeds {meta.get('seeds')}); scale {meta.get('scale')}; "
@@ -228,11 +252,9 @@ def _markdown(table: pd.DataFrame, eff: pd.DataFrame, reference: str, meta: dict
              f"({meta.get('window')}), region, all people: mean [95 % interval] of the paired "
              "differences. Euros are totals over the window.", ""]
     if not table.empty:
-        cols = list(table.columns)
-        lines.append("| scenario | " + " | ".join(LABELS.get(c, c) for c in cols) + " |")
-        lines.append("|---|" + "---|" * len(cols))
-        for label, row in table.iterrows():
-            lines.append(f"| {label} | " + " | ".join(str(row[c]) for c in cols) + " |")
+        lines += _markdown_table(table)
+    if components is not None and not components.empty:
+        lines += ["", COMPONENTS_NOTE, ""] + _markdown_table(components)
     lines += ["", "Horizons: " + ", ".join(sorted(set(eff.horizon))) + ". Full tables: "
               "`effects.csv` (by municipality, group and horizon), `summary.csv` (per run), "
               "`results.csv` (monthly).", ""]
@@ -240,7 +262,7 @@ def _markdown(table: pd.DataFrame, eff: pd.DataFrame, reference: str, meta: dict
 
 
 def _html(table: pd.DataFrame, eff: pd.DataFrame, pngs: dict[str, bytes], reference: str,
-          meta: dict) -> str:
+          meta: dict, components: pd.DataFrame | None = None) -> str:
     esc = html.escape
     parts = ["<!doctype html><html><head><meta charset='utf-8'><title>kohtaanto comparison</title>",
              "<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;}"
@@ -254,6 +276,9 @@ def _html(table: pd.DataFrame, eff: pd.DataFrame, pngs: dict[str, bytes], refere
              f"experiment window {esc(str(meta.get('window')))}, region, all people.</p>"]
     if not table.empty:
         parts.append(table.rename(columns=LABELS).to_html(escape=True))
+    if components is not None and not components.empty:
+        parts += [f"<h2>Structural unemployment by component</h2><p>{esc(COMPONENTS_NOTE)}</p>",
+                  components.rename(columns=LABELS).to_html(escape=True)]
     for title, data in pngs.items():
         b64 = base64.b64encode(data).decode()
         parts.append(f"<h2>{esc(title)}</h2><img alt='{esc(title)}' "

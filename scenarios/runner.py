@@ -30,7 +30,8 @@ OUTCOMES = (
     "employment", "employment_rate", "unemployed", "long_term_unemployed", "activation_rate",
     "education_level", "in_services", "labour_force", "working_age", "benefit_eur",
     "benefit_eur_state", "benefit_eur_municipal", "programme_cost_eur_state",
-    "programme_cost_eur_municipal", "service_cost_eur",
+    "programme_cost_eur_municipal", "service_cost_eur", "structural_long_term",
+    "structural_comparable", "structural_after_service", "structural_service_to_service",
 )
 REGION_OUTCOMES = ("advisor_cost_eur", "advisor_cost_eur_municipal", "clients_per_advisor")
 

@@ -72,8 +72,21 @@ def test_report_and_tables_contain_the_scenarios_asked_for(comparison):
     for ind in ("structural_unemployment", "unemployment_rate", "broad_unemployment",
                 "employment", "long_term_unemployed", "activation_rate", "education_level",
                 "benefit_eur_state", "benefit_eur_municipal", "intervention_cost_eur",
-                "municipal_net_fiscal_effect_eur", "cost_per_employed_person_year_eur"):
+                "municipal_net_fiscal_effect_eur", "cost_per_employed_person_year_eur",
+                "structural_long_term", "structural_comparable", "structural_after_service",
+                "structural_service_to_service"):
         assert ind in set(eff.indicator), ind
+    summary = (out / "summary.md").read_text()
+    assert "by its four official components" in summary and "moved from service to service" in summary
+    assert "Structural unemployment by component" in html
+    # the components add up to structural unemployment in every run and month
+    res = pd.read_parquet(out / "results.parquet")
+    res = res[(res.municipality == "region") & (res.group == "all")]
+    wide = res.pivot_table(index=["label", "replication", "month"], columns="indicator",
+                           values="value")
+    parts = wide[["structural_long_term", "structural_comparable", "structural_after_service",
+                  "structural_service_to_service"]].sum(axis=1)
+    np.testing.assert_allclose(parts, wide["structural_unemployment"], rtol=1e-9)
     assert len(list((out / "figures").glob("*.png"))) == 8
 
 
