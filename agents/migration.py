@@ -49,6 +49,12 @@ def emigration_per_month(cfg: ModelConfig, t: int) -> float:
             * mig.emigrant_working_age_share / 12.0)
 
 
+def max_out_migration_hazard(cfg: ModelConfig) -> float:
+    """The highest monthly out-migration hazard anyone has (the bound used for thinning)."""
+    mig = cfg.region.migration
+    return max(mig.out_rate_by_age) / 12.0 * max(mig.tertiary_out_factor_young, 1.0)
+
+
 def out_migration_hazard(people: People, cfg: ModelConfig, idx: np.ndarray) -> np.ndarray:
     """Monthly out-migration probability of people ``idx`` (by age band and education)."""
     mig = cfg.region.migration
@@ -73,7 +79,7 @@ def out_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t:
     yt_band = np.bincount(BAND_OF_MONTH[yt_age], minlength=5)[:5]
     expected += yt_band * rates * (mig.tertiary_out_factor_young - 1.0)
     # Thinning: candidates at the highest rate, each kept with its own rate / highest.
-    p_max = rates.max() * max(mig.tertiary_out_factor_young, 1.0)
+    p_max = max_out_migration_hazard(cfg)
     cand = bernoulli_indices(rng, act, p_max)
     p = out_migration_hazard(people, cfg, cand)
     if factor is not None and len(factor):
@@ -102,8 +108,7 @@ def emigration(rng: np.random.Generator, people: People, cfg: ModelConfig, t: in
     # Each person leaves with c x hazard, c set per language group to give its expected number.
     c = np.array([(1 - share) * n / h_other if h_other > 0 else 0.0,
                   share * n / h_foreign if h_foreign > 0 else 0.0])
-    h_max = np.array(mig.out_rate_by_age).max() / 12.0 * max(mig.tertiary_out_factor_young, 1.0)
-    p_max = min(float(c.max()) * h_max, 1.0)
+    p_max = min(float(c.max()) * max_out_migration_hazard(cfg), 1.0)
     cand = bernoulli_indices(rng, nonzero(people.status != Status.EMPTY), p_max)
     p = c[people.foreign[cand].view(np.uint8)] * out_migration_hazard(people, cfg, cand)
     return cand[rng.random(len(cand)) * p_max < p]

@@ -273,6 +273,15 @@ class People:
         """
         return self.month_code[idx]
 
+    def entitled(self, idx: np.ndarray | slice, work_condition_months: float) -> np.ndarray:
+        """Whether people ``idx`` would get the earnings-related allowance if unemployed now.
+
+        A fund member is entitled who meets the work condition (a new benefit period) or still
+        has days of an earlier period (it goes on).
+        """
+        return self.fund[idx] & ((self.work_months28[idx] >= work_condition_months)
+                                 | (self.erb_days_left[idx] > 0))
+
     def compute_group_code(self, idx: np.ndarray | slice) -> np.ndarray:
         """Group flags of people ``idx`` now (see ``model.indicators``).
 
@@ -290,8 +299,7 @@ class People:
         # anyone else (not a jobseeker, or a new spell before the benefit phase assigns it): would
         # they get the earnings-related allowance if unemployed now?
         decided = seeker & (benefit != Benefit.NONE)
-        entitled = self.fund[idx] & ((self.work_months28[idx] >= self.work_condition_months)
-                                     | (self.erb_days_left[idx] > 0))
+        entitled = self.entitled(idx, self.work_condition_months)
         no_erb = ((decided & (benefit != Benefit.EARNINGS_RELATED))
                   | ~(decided | entitled)).view(u8)
         return (no_erb | under30 | foreign) | (under30 << u8(1)) | (foreign << u8(2)) | (

@@ -63,13 +63,8 @@ class BenefitRules:
         return t <= self.accrual_end
 
     def entitled(self, people: People, idx: np.ndarray, t: int) -> np.ndarray:
-        """Whether people ``idx`` would get the earnings-related allowance if unemployed now.
-
-        A fund member is entitled who meets the work condition (a new benefit period) or still
-        has days of an earlier period (it goes on).
-        """
-        return people.fund[idx] & ((people.work_months28[idx] >= self.work_condition_months(t))
-                                   | (people.erb_days_left[idx] > 0))
+        """Whether people ``idx`` would get the earnings-related allowance if unemployed in ``t``."""
+        return people.entitled(idx, self.work_condition_months(t))
 
     def assign(self, people: People, t: int, receiving: np.ndarray | None = None) -> None:
         """Set the benefit of jobseekers who have none yet (new spells).
@@ -81,10 +76,10 @@ class BenefitRules:
         idx = receiving[people.benefit[receiving] == Benefit.NONE]
         if len(idx) == 0:
             return
-        worked = people.work_months28[idx] >= self.work_condition_months(t)
-        # A fund member who meets the work condition starts a new period; one who does not goes
+        # Whoever meets the work condition starts a new period; a fund member who does not goes
         # on with the days left of the last one.
-        erb = people.fund[idx] & (worked | (people.erb_days_left[idx] > 0))
+        worked = people.work_months28[idx] >= self.work_condition_months(t)
+        erb = self.entitled(people, idx, t)
         people.benefit[idx] = np.where(erb, Benefit.EARNINGS_RELATED, Benefit.BASIC)
         new_period = idx[worked]
         people.erb_days_left[new_period] = self.cfg.earnings_related_max_days

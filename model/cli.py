@@ -239,12 +239,11 @@ APP_CONFIG_NOTE = ("The command's settings as composed by Hydra. The model confi
 
 def write_app_record(out: Path, cfg: DictConfig, command: str, **extra) -> None:
     """Write an app's ``config.yaml`` and its ``run.json`` (seed, versions, settings, extras)."""
-    from model.output import package_versions, write_json
+    from model.output import provenance, write_json
 
     write_text_cfg(out, cfg, APP_CONFIG_NOTE)
-    write_json(out / "run.json", {"command": command, "seed": int(cfg.seed),
-                                  "versions": package_versions(), **extra,
-                                  "config": OmegaConf.to_container(cfg, resolve=True)})
+    write_json(out / "run.json", provenance(OmegaConf.to_container(cfg, resolve=True),
+                                            command=command, **extra))
 
 
 def main() -> None:
