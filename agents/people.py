@@ -25,6 +25,7 @@ from model.statuses import (
     STATUS_LABELS,
     Benefit,
     Status,
+    compose_group_code,
     is_employment,
 )
 
@@ -176,26 +177,11 @@ class People:
             return
         new = int(new)
         old = self.status[idx]
-        new_arr = np.full(len(idx), new, dtype=np.uint8)
-        if self.observer is not None:
-            self.observer(idx, old, new_arr)
-        self._log.append((old, new_arr, self.muni[idx], self.group_code(idx), self.spell[idx]))
-        # The long-term history that makes later unemployment "structural" is kept along a chain
-        # of services and set when the chain starts from unemployment.
-        if IS_SERVICE[new]:
-            starts = ~IS_SERVICE[old]
-            s = idx[starts]
-            lt = (self.spell[s] >= 12) | (self.unemp_months16[s] >= 12)
-            self.lt_before_service[s] = (old[starts] == Status.UNEMPLOYED) & lt
-        elif new != Status.UNEMPLOYED:
+        into_service = IS_SERVICE[new]
+        self._change_status(idx, old, new, np.full(len(idx), new, dtype=np.uint8),
+                            ~IS_SERVICE[old] if into_service else None)
+        if not into_service and new != Status.UNEMPLOYED:
             self.lt_before_service[idx] = False
-        self.prev_status[idx] = old
-        self.status[idx] = new
-        self.spell[idx] = 0
-        self.service_end[idx] = -1
-        self.service_kind[idx] = 0
-        self.grant_end[idx] = -1
-        self.temp_laid[idx] = False
         if not IS_JOBSEEKER[new]:
             self.coach[idx] = -1
             self.benefit[idx] = Benefit.NONE
@@ -210,22 +196,9 @@ class People:
     def _move_many(self, idx: np.ndarray, new_arr: np.ndarray, t: int) -> None:
         """:meth:`move` with one new status per person."""
         old = self.status[idx]
-        if self.observer is not None:
-            self.observer(idx, old, new_arr)
-        self._log.append((old, new_arr, self.muni[idx], self.group_code(idx), self.spell[idx]))
         into_service = IS_SERVICE[new_arr]
-        starts_chain = into_service & ~IS_SERVICE[old]
-        s = idx[starts_chain]
-        lt = (self.spell[s] >= 12) | (self.unemp_months16[s] >= 12)
-        self.lt_before_service[s] = (old[starts_chain] == Status.UNEMPLOYED) & lt
+        self._change_status(idx, old, new_arr, new_arr, into_service & ~IS_SERVICE[old])
         self.lt_before_service[idx[~into_service & (new_arr != Status.UNEMPLOYED)]] = False
-        self.prev_status[idx] = old
-        self.status[idx] = new_arr
-        self.spell[idx] = 0
-        self.service_end[idx] = -1
-        self.service_kind[idx] = 0
-        self.grant_end[idx] = -1
-        self.temp_laid[idx] = False
         gone = idx[~IS_JOBSEEKER[new_arr]]
         self.coach[gone] = -1
         self.benefit[gone] = Benefit.NONE
@@ -233,6 +206,33 @@ class People:
         self.benefit[idx[new_arr == Status.SUBSIDISED]] = Benefit.NONE
         self.employer[idx[~HAS_EMPLOYER[new_arr]]] = -1
         self.programme[idx[(new_arr != Status.TRAINING) & (new_arr != Status.STUDENT)]] = -1
+
+    def _change_status(self, idx: np.ndarray, old: np.ndarray, new: np.ndarray | int,
+                       new_arr: np.ndarray, chain_starts: np.ndarray | None) -> None:
+        """Bookkeeping shared by :meth:`move` and :meth:`_move_many` (they do the rest).
+
+        Shows the observer the change, logs the transition, notes the long-term history of those
+        starting a chain of services and begins a new spell. ``new`` is the new status (one for
+        everyone or one per person) and ``new_arr`` the same per person; ``chain_starts`` marks
+        (in ``idx``) who enters a service from outside services (``None``: nobody). The long-term
+        history that makes later unemployment "structural" is kept along a chain of services and
+        set when the chain starts from unemployment; the callers clear it for those moving to
+        neither a service nor unemployment.
+        """
+        if self.observer is not None:
+            self.observer(idx, old, new_arr)
+        self._log.append((old, new_arr, self.muni[idx], self.group_code(idx), self.spell[idx]))
+        if chain_starts is not None:
+            s = idx[chain_starts]
+            lt = (self.spell[s] >= 12) | (self.unemp_months16[s] >= 12)
+            self.lt_before_service[s] = (old[chain_starts] == Status.UNEMPLOYED) & lt
+        self.prev_status[idx] = old
+        self.status[idx] = new
+        self.spell[idx] = 0
+        self.service_end[idx] = -1
+        self.service_kind[idx] = 0
+        self.grant_end[idx] = -1
+        self.temp_laid[idx] = False
 
     def close_month(self, subsidised_work_accrues: bool = True) -> None:
         """End-of-month update of histories and spells (called once, before indicators)."""
@@ -283,15 +283,11 @@ class People:
                                  | (self.erb_days_left[idx] > 0))
 
     def compute_group_code(self, idx: np.ndarray | slice) -> np.ndarray:
-        """Group flags of people ``idx`` now (see ``model.indicators``).
+        """Group flags of people ``idx`` now (bits as in ``model.statuses.GROUP_FLAGS``).
 
-        Bit 0: experiment target group (not on earnings-related allowance, under 30, or
-        foreign-language); bit 1: under 30; bit 2: foreign-language; bit 3: not on
-        earnings-related allowance.
+        The flags: under 30, foreign-language, not on earnings-related allowance, and the
+        experiment's target group (any of the three).
         """
-        u8 = np.uint8
-        under30 = (self.age_m[idx] < 30 * 12).view(u8)
-        foreign = self.foreign[idx].view(u8)
         st = self.status[idx]
         seeker = (st >= Status.SUBSIDISED) & (st <= Status.OTHER_SERVICE)
         benefit = self.benefit[idx]
@@ -300,10 +296,8 @@ class People:
         # they get the earnings-related allowance if unemployed now?
         decided = seeker & (benefit != Benefit.NONE)
         entitled = self.entitled(idx, self.work_condition_months)
-        no_erb = ((decided & (benefit != Benefit.EARNINGS_RELATED))
-                  | ~(decided | entitled)).view(u8)
-        return (no_erb | under30 | foreign) | (under30 << u8(1)) | (foreign << u8(2)) | (
-            no_erb << u8(3))
+        no_erb = (decided & (benefit != Benefit.EARNINGS_RELATED)) | ~(decided | entitled)
+        return compose_group_code(self.age_m[idx] < 30 * 12, self.foreign[idx], no_erb)
 
     @property
     def changed(self) -> bool:

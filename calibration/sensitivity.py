@@ -94,10 +94,10 @@ def check_output(o: str, end: str | None) -> None:
     """Refuse an output that is not a known indicator at a simulated month, an effect or distance."""
     from model.calendar import parse_month
     from model.indicators import Recorder
+    from model.intervention import registered
     from scenarios.compare import available_scenarios
-    from scenarios.scenario import REGISTRY
 
-    known = Recorder.all_names(list(REGISTRY))
+    known = Recorder.all_names(list(registered()))
     form = "<indicator>@<YYYY-MM>, effect:<scenario>:<indicator> or distance"
     if o == "distance":
         return

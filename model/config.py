@@ -12,13 +12,13 @@ sensitivity analysis can move them. The region's observed figures live in
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, make_dataclass
 from typing import Any
 
+from agents.wage_subsidy import WageSubsidyParams
 from model.calendar import parse_month
+from model.intervention import InterventionParams, registered, validate_params
 from model.params import ConfigError, Settings, check_bounds, from_mapping, param
-from scenarios.base import validate_params
-from scenarios.scenario import InterventionsConfig, intervention_params
 
 OBS = "calibration/data/observed.csv"
 EVID = "shared evidence: "
@@ -409,13 +409,59 @@ class ServicesConfig(Settings):
 
 
 @dataclass
-class ScenarioConfig(InterventionsConfig):
-    """A scenario: the public employment service and the interventions (``scenario.<name>``)."""
+class ScenarioConfig(Settings):
+    """A scenario: the public employment service, the wage-subsidy programme and the interventions.
 
+    The interventions' parameters (``scenario.<name>``) are fields of :func:`scenario_schema`, the
+    subclass made from the registered interventions; build a scenario with
+    ``scenario_schema()(...)``.
+    """
+
+    wage_subsidy: WageSubsidyParams = field(default_factory=WageSubsidyParams)
     name: str = "te_office"
     description: str = ""
     services: ServicesConfig = field(default_factory=ServicesConfig)
     municipal_from: str = "2025-01"  # TE24: the municipalities serve every jobseeker from then
+
+    @classmethod
+    def schema(cls) -> type[ScenarioConfig]:
+        """The class to build from a mapping: the one with every registered intervention."""
+        return scenario_schema()
+
+    def __reduce__(self) -> tuple:  # the class is made at run time: rebuild it where unpickled
+        return (_scenario_from_fields, ({f.name: getattr(self, f.name) for f in fields(self)},))
+
+    def interventions(self) -> dict[str, InterventionParams]:
+        """The parameters of every registered intervention, by name, in their order."""
+        return {name: getattr(self, name) for name in registered()}
+
+
+_SCHEMAS: dict[tuple, type[ScenarioConfig]] = {}
+
+
+def scenario_schema() -> type[ScenarioConfig]:
+    """:class:`ScenarioConfig` with a field ``<name>`` for every registered intervention."""
+    ivs = registered()
+    key = tuple((name, cls.params) for name, cls in ivs.items())
+    if key not in _SCHEMAS:
+        core = {f.name: f.type for f in fields(ScenarioConfig)}
+        extra = []
+        for name, cls in ivs.items():
+            if name in core:  # a lever on a part of the core (the wage subsidy)
+                if core[name] not in (cls.params, cls.params.__name__):
+                    raise ConfigError(f"intervention {name!r}: scenario.{name} holds "
+                                      f"{core[name]}, not {cls.params.__name__}")
+                continue
+            extra.append((name, cls.params, field(default_factory=cls.params)))
+        made = make_dataclass("ScenarioConfig", extra, bases=(ScenarioConfig,))
+        made.__module__ = __name__
+        made.__doc__ = ScenarioConfig.__doc__
+        _SCHEMAS[key] = made
+    return _SCHEMAS[key]
+
+
+def _scenario_from_fields(values: dict[str, Any]) -> ScenarioConfig:
+    return scenario_schema()(**values)
 
 
 # --------------------------------------------------------------------------------------- whole
@@ -431,7 +477,7 @@ class ModelConfig(Settings):
     region: RegionConfig = field(default_factory=RegionConfig)
     economy: EconomyConfig = field(default_factory=EconomyConfig)
     rules: RulesConfig = field(default_factory=RulesConfig)
-    scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
+    scenario: ScenarioConfig = field(default_factory=lambda: scenario_schema()())
 
     @property
     def start_index(self) -> int:
@@ -468,13 +514,13 @@ def validate(cfg: ModelConfig) -> ModelConfig:
     pop = cfg.region.population
     if pop.share_basic + pop.share_tertiary >= 1:
         raise ConfigError("region.population.share_basic + share_tertiary must be below 1")
-    _check_len("region.population.student_share_by_age", pop.student_share_by_age, 5)
+    check_len("region.population.student_share_by_age", pop.student_share_by_age, 5)
     mig = cfg.region.migration
     for name in ("out_rate_by_age", "net_per_1000_by_age"):
-        _check_len(f"region.migration.{name}", getattr(mig, name), 5)
-    _check_len("region.migration.immigrant_status_shares", mig.immigrant_status_shares, 4)
-    _check_len("region.migration.immigration_per_year", mig.immigration_per_year, 2)
-    _check_len("region.migration.emigration_per_year", mig.emigration_per_year, 2)
+        check_len(f"region.migration.{name}", getattr(mig, name), 5)
+    check_len("region.migration.immigrant_status_shares", mig.immigrant_status_shares, 4)
+    check_len("region.migration.immigration_per_year", mig.immigration_per_year, 2)
+    check_len("region.migration.emigration_per_year", mig.emigration_per_year, 2)
     eco = cfg.economy
     if not eco.sectors:
         raise ConfigError("economy.sectors is empty; at least one sector is needed")
@@ -483,7 +529,7 @@ def validate(cfg: ModelConfig) -> ModelConfig:
     if abs(total - 1.0) > 0.01:
         raise ConfigError(f"economy.sectors job_share values sum to {total:.3f}; they must sum to 1")
     for i, s in enumerate(eco.sectors):
-        _check_len(f"economy.sectors[{i}].employer_type_shares", s.employer_type_shares, 3)
+        check_len(f"economy.sectors[{i}].employer_type_shares", s.employer_type_shares, 3)
         if sum(s.employer_type_shares) <= 0:
             raise ConfigError(f"economy.sectors[{i}].employer_type_shares must not all be 0")
     if not eco.demand_path:
@@ -492,8 +538,8 @@ def validate(cfg: ModelConfig) -> ModelConfig:
              for i, k in enumerate(eco.demand_path)]
     if knots != sorted(knots) or len(set(knots)) != len(knots):
         raise ConfigError("economy.demand_path months must be strictly increasing")
-    _check_len("economy.education_fit", eco.education_fit, 3)
-    _check_len("economy.seasonal_factors", eco.seasonal_factors, 12)
+    check_len("economy.education_fit", eco.education_fit, 3)
+    check_len("economy.seasonal_factors", eco.seasonal_factors, 12)
     for i, ed in enumerate(cfg.region.educators):
         for j, prog in enumerate(ed.programmes):
             where = f"region.educators[{i}].programmes[{j}]"
@@ -504,7 +550,7 @@ def validate(cfg: ModelConfig) -> ModelConfig:
                 raise ConfigError(f"{where}.field = {prog.field!r}; allowed: any, "
                                   f"{', '.join(sector_names)}")
     rules = cfg.rules
-    _check_len("rules.work_condition_months", rules.work_condition_months, 2)
+    check_len("rules.work_condition_months", rules.work_condition_months, 2)
     parse_month(rules.work_condition_change, "rules.work_condition_change")
     parse_month(rules.subsidised_work_accrues_until, "rules.subsidised_work_accrues_until")
     if not rules.regimes:
@@ -523,36 +569,26 @@ def validate(cfg: ModelConfig) -> ModelConfig:
     parse_month(svc.nordic_model_start, "scenario.services.nordic_model_start")
     parse_month(cfg.scenario.municipal_from, "scenario.municipal_from")
     muni_names = [m.name for m in munis]
-    for name, p in intervention_params(cfg.scenario).items():
-        validate_params(name, p, muni_names)
     sc = cfg.scenario
-    _check_len("scenario.wage_subsidy.employer_weights", sc.wage_subsidy.employer_weights, 3)
-    _check_len("scenario.wage_subsidy.retention", sc.wage_subsidy.retention, 3)
-    _check_len("scenario.wage_subsidy.rates_before", sc.wage_subsidy.rates_before, 3)
-    _check_len("scenario.wage_subsidy.rate_steps_months", sc.wage_subsidy.rate_steps_months, 2)
-    if list(sc.wage_subsidy.rate_steps_months) != sorted(sc.wage_subsidy.rate_steps_months):
+    ivs = registered()
+    for name, p in sc.interventions().items():
+        validate_params(name, p, muni_names)
+        ivs[name].check(p, cfg)
+    ws = sc.wage_subsidy
+    check_len("scenario.wage_subsidy.employer_weights", ws.employer_weights, 3)
+    check_len("scenario.wage_subsidy.retention", ws.retention, 3)
+    check_len("scenario.wage_subsidy.rates_before", ws.rates_before, 3)
+    check_len("scenario.wage_subsidy.rate_steps_months", ws.rate_steps_months, 2)
+    if list(ws.rate_steps_months) != sorted(ws.rate_steps_months):
         raise ConfigError("scenario.wage_subsidy.rate_steps_months must be increasing")
-    parse_month(sc.wage_subsidy.reform_start, "scenario.wage_subsidy.reform_start")
-    if not sc.wage_subsidy.months:
+    parse_month(ws.reform_start, "scenario.wage_subsidy.reform_start")
+    if not ws.months:
         raise ConfigError("scenario.wage_subsidy.months is empty; give at least one duration")
-    _check_len("scenario.coaching.specialist_shares", sc.coaching.specialist_shares, 3)
-    if sum(sc.coaching.specialist_shares) > 1.0:
-        raise ConfigError("scenario.coaching.specialist_shares must sum to at most 1")
-    _check_len("scenario.work_ability.routes", sc.work_ability.routes, 5)
-    if sum(sc.work_ability.routes) <= 0:
-        raise ConfigError("scenario.work_ability.routes must not all be 0")
-    for s in sc.green_jobs.sectors:
-        if s not in sector_names:
-            raise ConfigError(f"scenario.green_jobs.sectors: unknown sector {s!r}; allowed: "
-                              f"{', '.join(sector_names)}")
-    educators = [e.name for e in cfg.region.educators]
-    if sc.training.educator not in educators:
-        raise ConfigError(f"scenario.training.educator = {sc.training.educator!r}; allowed: "
-                          f"{', '.join(educators)}")
     return cfg
 
 
-def _check_len(name: str, values: list, n: int) -> None:
+def check_len(name: str, values: list, n: int) -> None:
+    """Refuse a list setting ``name`` that does not have ``n`` values."""
     if len(values) != n:
         raise ConfigError(f"{name} must have {n} values, got {len(values)}")
 

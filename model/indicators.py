@@ -28,29 +28,20 @@ import pandas as pd
 from agents.people import People, Transitions
 from model.calendar import month_label
 from model.indices import nonzero
-from model.statuses import (
+from model.statuses import (  # N_COMBO, GROUP_MATRIX: importable from here too
+    GROUP_MATRIX,
     GROUPS,
     IS_SERVICE,
+    N_COMBO,
     N_STATUS,
     Benefit,
     Status,
+    compose_group_code,
     is_jobseeker,
     is_service,
 )
 
-N_COMBO = 16  # 4 group flag bits: target, under 30, foreign-language, no earnings-related
 N_COMP = 6  # 0 none, 1 LTU, 2 comparable LTU, 3 after service, 4 service to service, 5 other LT svc
-
-#: Group membership of each flag combination (rows follow ``GROUPS``).
-GROUP_MATRIX = np.array([
-    [True] * N_COMBO,
-    [(c & 1) > 0 for c in range(N_COMBO)],
-    [(c & 1) == 0 for c in range(N_COMBO)],
-    [(c & 2) > 0 for c in range(N_COMBO)],
-    [(c & 4) > 0 for c in range(N_COMBO)],
-    [(c & 8) > 0 for c in range(N_COMBO)],
-], dtype=float)
-
 
 
 def _duration_counts(spell: np.ndarray) -> np.ndarray:
@@ -265,16 +256,13 @@ class Recorder:
         if is_seeker is None:  # jobseekers' mask, if the caller has not computed it already
             is_seeker = is_jobseeker(st)
         seekers = nonzero(is_seeker)
-        under30 = people.age_m < 30 * 12
-        foreign = people.foreign
         # Entitlement as the benefit phase would decide it, unless a jobseeker's benefit is set
         # (people in wage-subsidised work have none: their next spell's is decided anew).
         no_erb = ~entitled_fn(people, slice(None), t)
         s_ben = people.benefit[seekers]
         decided = s_ben != Benefit.NONE
         no_erb[seekers[decided]] = s_ben[decided] != Benefit.EARNINGS_RELATED
-        code = ((no_erb | under30 | foreign).view(u8) | (under30.view(u8) << u8(1))
-                | (foreign.view(u8) << u8(2)) | (no_erb.view(u8) << u8(3)))
+        code = compose_group_code(people.age_m < 30 * 12, people.foreign, no_erb)
         self.end_codes = (t, code)
         n_base = N_COMBO * self.M
         n_st = N_STATUS + 1

@@ -183,6 +183,8 @@ def _convert(tp: Any, value: Any, path: str) -> Any:
             return None
         return _convert(args[0], value, path)
     if dataclasses.is_dataclass(tp):
+        if hasattr(tp, "schema"):  # a class whose fields are made at run time (the scenario)
+            tp = tp.schema()
         if not isinstance(value, Mapping):
             raise ConfigError(f"{path} must be a mapping, got {type(value).__name__}")
         return from_mapping(tp, value, path + ".")

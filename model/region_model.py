@@ -1,22 +1,9 @@
 """RegionModel: the Lahti-region employment ecosystem, one calendar month per step.
 
-The month runs in one fixed order of phases (:data:`PHASES`); each phase draws from its own random
-stream (:mod:`model.rng`):
-
-1. ``demography`` — ageing, retirement at 65, deaths, 15-year-olds entering, labour-force exits and
-   re-entries, self-employment, migration across the region's border;
-2. ``labour_demand`` — firms follow the demand path: quits, layoffs (temporary or permanent),
-   recalls, new vacancies (public or hidden);
-3. ``services`` — programme and service ends, degree students graduating and enrolling, coaches'
-   meetings within capacity, referrals to vacancies, training, other services and wage subsidy;
-4. ``matching`` — applications, employers' screening and hiring;
-5. ``benefits`` — entitlement, payments, the municipal share;
-6. ``indicators`` — month-end histories, stocks and events recorded.
-
-Interventions (:mod:`scenarios`) are called at fixed points: ``month_start`` before demography,
-then at the end of each phase (before the vacancies open in ``labour_demand``, after the public
-service's meetings in ``services``, before the draws in ``matching``), always in the registry's
-order.
+The month runs the phases of :data:`model.phases.MONTH` in order (``RegionModel.plan()`` and
+``kohtaanto plan`` list them): each phase is a sequence of the model's own steps (methods of this
+class, named as in the plan) and hook points where the live interventions act, in their order.
+Each phase draws from its own random stream (:mod:`model.rng`).
 """
 
 from __future__ import annotations
@@ -35,21 +22,19 @@ from agents.migration import emigration, in_migration, out_migration, out_migrat
 from agents.municipalities import Municipality
 from agents.people import People
 from agents.population import new_people, stochastic_round, synthesise
+from agents.wage_subsidy import WageSubsidyProgramme
 from model.benefits import BenefitRules
 from model.calendar import month_label, parse_month
 from model.config import ModelConfig, validate
 from model.indicators import Recorder
 from model.indices import nonzero
+from model.intervention import Intervention, registered
 from model.matching import MatchingInputs, application_weights, distance_matrix, match
 from model.params import freeze
+from model.phases import MONTH, Step, plan, plan_table
 from model.rng import bernoulli_indices, spawn_streams
 from model.service_queue import ServiceQueue
 from model.statuses import EMPLOYER_TYPE_NAMES, Status, is_jobseeker
-from scenarios.base import Intervention
-from scenarios.scenario import REGISTRY, intervention_params
-from scenarios.wage_subsidy import WageSubsidy
-
-PHASES = ("demography", "labour_demand", "services", "matching", "benefits", "indicators")
 
 
 def _fit(factor: np.ndarray, capacity: int) -> np.ndarray:
@@ -131,19 +116,22 @@ class RegionModel(mesa.Model):
         self.municipal_from = parse_month(cfg.scenario.municipal_from)
         self.baseline_training = nonzero(self.programmes.kind == TRAINING)
 
-        # Interventions, in the registry's fixed order; each has its own random stream.
+        #: The standing wage-subsidy programme (its lever is the ``wage_subsidy`` intervention).
+        self.wage_subsidy = WageSubsidyProgramme(self, cfg.scenario.wage_subsidy)
+        # Interventions, in their registered order; each has its own random stream.
         self.interventions: list[Intervention] = []
-        for kind, (name, params) in enumerate(intervention_params(cfg.scenario).items(), start=1):
-            iv = REGISTRY[name](self, params)
+        for kind, (name, cls) in enumerate(registered().items(), start=1):
+            iv = cls(self, getattr(cfg.scenario, name))
             iv.kind_id = kind
             self.interventions.append(iv)
         self.interventions_by_name = {iv.name: iv for iv in self.interventions}
-        self.wage_subsidy: WageSubsidy = self.interventions_by_name["wage_subsidy"]  # type: ignore
         self.dropout_factor = np.ones(0, np.float32)
         self.outmigration_factor = np.ones(0, np.float32)
 
+        cost_names = [self.wage_subsidy.name] + [iv.name for iv in self.interventions
+                                                 if iv.name != self.wage_subsidy.name]
         self.recorder = Recorder(self.n_months, self.muni_names, cfg.scale, svc.plan_valid_months,
-                                 cost_names=[iv.name for iv in self.interventions])
+                                 cost_names=cost_names)
         # Entries from outside the labour force scale with the municipality's unemployment odds
         # (relative to the outside population's average, so the region's total is unchanged).
         ur = np.array([m.unemployment_rate for m in reg.municipalities])
@@ -169,6 +157,8 @@ class RegionModel(mesa.Model):
             iv.kind_id: iv.rng for iv in self.interventions}
         self._live: list[Intervention] = []
         self._due = np.zeros(0, np.int64)
+        #: This month's matching inputs (set by ``search_effort``, changed at the ``matching`` hook).
+        self.matching_inputs = MatchingInputs(referred=np.zeros(0, np.int64))
         self.trial = trial
         self.running = True
 
@@ -219,11 +209,44 @@ class RegionModel(mesa.Model):
 
     # ================================================================ the month
     def step(self) -> None:
-        """Simulate one month: the phases of :data:`PHASES` in order."""
+        """Simulate one month: the steps and hook points of :data:`model.phases.MONTH` in order."""
         if self.t > self.end:
             self.running = False
             return
         t = self.t
+        for phase in MONTH:
+            for s in phase.steps:
+                if s.hook:
+                    self._hook(s, t)
+                else:
+                    getattr(self, s.name)(t)
+        self.t += 1
+        if self.t > self.end:
+            self.running = False
+
+    def _hook(self, s: Step, t: int) -> None:
+        """Call hook point ``s`` on every live intervention that implements it, in order."""
+        args = () if s.arg is None else (getattr(self, s.arg),)
+        for iv in self._live:
+            if s.name in iv.hooks:
+                getattr(iv, s.name)(t, *args)
+
+    def plan(self, live_only: bool = False) -> pd.DataFrame:
+        """The month's plan: phases, the model's own steps and each hook point's interventions.
+
+        One row per step in the order they run; ``by`` names the interventions acting at a hook
+        point (every registered one that implements it, or with ``live_only`` those switched on).
+        """
+        ivs = [iv for iv in self.interventions if not live_only or iv.p.enabled]
+        return pd.DataFrame(plan((iv.name, iv.hooks) for iv in ivs))
+
+    def plan_table(self, live_only: bool = False) -> str:
+        """:meth:`plan` as a Markdown table."""
+        return plan_table(self.plan(live_only).to_dict("records"))
+
+    # ---------------------------------------------------------------- month start
+    def open_month(self, t: int) -> None:
+        """Durations at the start, this month's group flags and modifiers, the live interventions."""
         self.recorder.duration_start(t, self.people)
         p = self.people
         p.work_condition_months = self.rules.work_condition_months(t)
@@ -241,24 +264,16 @@ class RegionModel(mesa.Model):
         # called (to end what it started) even if it is switched off later.
         self._live = [iv for iv in self.interventions
                       if iv.p.enabled or iv.participants_started or iv in self._live]
+
+    def observe_start(self, t: int) -> None:
+        """A virtual trial run inside this model sees the month begin (assignment)."""
         if self.trial is not None:
             self.trial.month_start(self, t)
-        self._hooks("month_start", t)
-        self.demography(t)
-        self.labour_demand(t)
-        self.services(t)
-        self.job_matching(t)
-        self.benefits(t)
-        self.indicators(t)
+
+    def observe_end(self, t: int) -> None:
+        """A virtual trial run inside this model follows up its cohort."""
         if self.trial is not None:
             self.trial.month_end(self, t)
-        self.t += 1
-        if self.t > self.end:
-            self.running = False
-
-    def _hooks(self, phase: str, t: int, *args: Any) -> None:
-        for iv in self._live:
-            getattr(iv, phase)(t, *args)
 
     def run(self) -> RegionModel:
         """Step until the configured end month; returns the model."""
@@ -316,7 +331,6 @@ class RegionModel(mesa.Model):
         p.leave(emigration(mrng, p, cfg, t, expected), t)
         in_migration(mrng, p, cfg, t, expected, len(self.sector_names), self._take_vacancy,
                      self.mover_factor)
-        self._hooks("demography", t)
 
     def _self_employment_from_employment(self) -> float:
         """Monthly probability of employed -> self-employed.
@@ -367,27 +381,28 @@ class RegionModel(mesa.Model):
         return firm
 
     # ---------------------------------------------------------------- phase 2
-    def labour_demand(self, t: int) -> None:
-        """Firms adjust to demand: quits, layoffs, recalls and new vacancies."""
+    def adjust_firms(self, t: int) -> None:
+        """Firms adjust to demand: quits, layoffs and recalls."""
         rng, eco = self.streams["demand"], self.config.economy
         self.firms.update_demand(rng, eco, float(self.demand[t]), self.total_base)
         employed = nonzero(self.people.status == Status.EMPLOYED)
-        emp = self.firms.employment(self.people, employed)
+        self._employment = emp = self.firms.employment(self.people, employed)
         self.firms.separations(rng, self.people, eco, t, emp, float(self.demand_drop[t]), employed)
         self.firms.recalls(rng, self.people, eco, t, emp)
-        self._hooks("labour_demand", t)
-        self.firms.open_vacancies(rng, self.people, eco, emp)
 
-    # ---------------------------------------------------------------- phase 3
-    def services(self, t: int) -> None:
-        """Programme and service ends, education flows, meetings, referrals and interventions."""
-        cfg, p, rec = self.config, self.people, self.recorder
-        svc = cfg.scenario.services
+    def open_vacancies(self, t: int) -> None:
+        """New vacancies, public or hidden."""
+        self.firms.open_vacancies(self.streams["demand"], self.people, self.config.economy,
+                                  self._employment)
+
+    # ---------------------------------------------------------------- services
+    def service_ends(self, t: int) -> None:
+        """Training and other services end; a share goes straight on to another service."""
+        p, prog = self.people, self.programmes
+        svc = self.config.scenario.services
         rng, erng = self.streams["services"], self.streams["education"]
-        prog = self.programmes
         for e in prog.educators:
             e.graduates = 0
-
         # Programmes due to end this month (one scan for training and degree studies: nobody gets
         # an end date this month or earlier during the phase).
         self._due = nonzero((p.service_end >= 0) & (p.service_end <= t))
@@ -402,23 +417,34 @@ class RegionModel(mesa.Model):
         # Those who go straight on start another service; the rest are unemployed again.
         self.start_other_service(np.concatenate([chained_training, chained_other]), t,
                                  svc.other_service_months, svc.other_service_gain, rng)
-        # Wage-subsidised jobs end: the employer keeps some, by employer type.
-        self.wage_subsidy.end_subsidies(t, rng)
-        self._education(t, erng)
 
+    def subsidy_ends(self, t: int) -> None:
+        """Wage-subsidised jobs end: the employer keeps some, by employer type."""
+        self.wage_subsidy.end_subsidies(t, self.streams["services"])
+
+    def education(self, t: int) -> None:
+        """Degree students graduate (or drop out) and enter the labour market or study on."""
+        self._education(t, self.streams["education"])
+
+    def staff_changes(self, t: int) -> None:
+        """The Nordic model's extra staff (2022-05); the municipalities take over (TE24)."""
+        svc = self.config.scenario.services
         if t == self.nordic_start:  # the Nordic model came with extra staff
-            self.service.hire(round(len(self.service.coaches) * svc.nordic_extra_staff), rng)
+            self.service.hire(round(len(self.service.coaches) * svc.nordic_extra_staff),
+                              self.streams["services"])
         if t == self.municipal_from:  # TE24: the municipalities take over the public service
             self.service.organisation = "municipality"
             for c in self.service.coaches:
                 c.organisation = "municipality"
-        # Coaching: effort decays; interventions claim their clients; the public service meets
-        # the rest within its capacity; then the interventions act.
-        p.effort *= np.float32(svc.effort_decay)  # zero for everyone but jobseekers
+
+    def effort_decay(self, t: int) -> None:
+        """Extra search effort from earlier coaching decays; the month's referrals start empty."""
+        self.people.effort *= np.float32(self.config.scenario.services.effort_decay)
         self._referred = []
-        for iv in self._live:
-            if hasattr(iv, "assign_clients"):
-                iv.assign_clients(t)
+
+    def public_service(self, t: int) -> None:
+        """The public service meets the jobseekers no intervention has claimed, and refers them."""
+        p, svc, rng = self.people, self.config.scenario.services, self.streams["services"]
         seekers = nonzero(is_jobseeker(p.status) & (p.provider == 0))
         clients = seekers[nonzero(p.status[seekers] == Status.UNEMPLOYED)]
         need = te_office_need(p, clients, t, svc.interview_interval_months,
@@ -426,12 +452,19 @@ class RegionModel(mesa.Model):
         self.service.assign(rng, p, seekers)
         res = self.service.serve(rng, p, t, clients, need)
         self.handle_meetings(res, t, rng)
-        self._hooks("services", t)
-        # Referrals whose wait ends this month, each started from the stream of its service.
-        for source, training, other in self.service_queue.take_due(p, t):
+
+    def subsidy_costs(self, t: int) -> None:
+        """The month's wage subsidies are paid (cost column ``wage_subsidy``)."""
+        self.wage_subsidy.pay(t)
+
+    def referral_starts(self, t: int) -> None:
+        """Referrals whose wait ends this month, each started from the stream of its service."""
+        for source, training, other in self.service_queue.take_due(self.people, t):
             self.start_referred(training, other, t, self._referral_streams[source])
 
-        # Service costs: trainee- and client-months by municipality (advisors: region level).
+    def service_costs(self, t: int) -> None:
+        """Trainee- and client-months of the public service, by municipality."""
+        p, rec, svc = self.people, self.recorder, self.config.scenario.services
         st = p.status
         in_svc = nonzero(((st == Status.TRAINING) | (st == Status.OTHER_SERVICE))
                          & (p.service_kind == 0))
@@ -439,7 +472,7 @@ class RegionModel(mesa.Model):
                               (Status.OTHER_SERVICE, svc.other_service_cost_per_month)):
             who = in_svc[st[in_svc] == status]
             rec.tally_people("service_cost_eur", p, who, np.full(len(who), price))
-        prog.tally(p)
+        self.programmes.tally(p)
 
     def _service_chain(self, ending: np.ndarray, t: int, rng: np.random.Generator) -> np.ndarray:
         """Of people whose service ends, return those who go straight on to another service.
@@ -523,16 +556,36 @@ class RegionModel(mesa.Model):
         p.service_gain[idx] = gain
         p.service_kind[idx] = kind
 
+    def charge(self, name: str, idx: np.ndarray, euros_each: float | np.ndarray, payer: str,
+               kind: str = "programme") -> float:
+        """Charge a cost for people ``idx`` (simulated) to cost column ``name``; the real euros.
+
+        ``payer`` is ``state`` or ``municipality`` (which then pays by the people's municipality);
+        ``kind`` names the tallied indicator (``<kind>_cost_eur_<state|municipal>``).
+        """
+        if len(idx) == 0:
+            return 0.0
+        euros = np.broadcast_to(np.asarray(euros_each, float), idx.shape) / self.scale
+        side = "municipal" if payer == "municipality" else "state"
+        self.recorder.tally_people(f"{kind}_cost_eur_{side}", self.people, idx, euros * self.scale)
+        self.recorder.add_cost(name, float(euros.sum()))
+        if payer == "municipality":
+            per = np.bincount(self.people.muni[idx], weights=euros,
+                              minlength=len(self.municipalities))
+            for muni, e in zip(self.municipalities, per, strict=True):
+                if e:
+                    muni.pay_services(float(e))
+        return float(euros.sum())
+
     def enrol_students(self, idx: np.ndarray, t: int, rng: np.random.Generator) -> np.ndarray:
         """Enrol people in degree studies one level above their education, where there is room."""
         lev = np.minimum(self.people.edu[idx] + 1, 2).astype(np.int8)
         return self.programmes.enrol(rng, self.people, idx, DEGREE, lev, t, Status.STUDENT)
 
-    # ---------------------------------------------------------------- phase 4
-    def job_matching(self, t: int) -> None:
-        """Applications, screening and hiring through vacancies."""
-        cfg, p, rec = self.config, self.people, self.recorder
-        svc, eco = cfg.scenario.services, cfg.economy
+    # ---------------------------------------------------------------- matching
+    def search_effort(self, t: int) -> None:
+        """Who searches this month and how hard; the month's referrals to vacancies."""
+        p, svc, eco = self.people, self.config.scenario.services, self.config.economy
         st = p.status
         searchers = nonzero((st >= Status.UNEMPLOYED) & (st <= Status.OTHER_SERVICE))
         s_st, spell = st[searchers], p.spell[searchers]
@@ -545,14 +598,16 @@ class RegionModel(mesa.Model):
             * np.exp(f32(-eco.discouragement) * np.minimum(spell, 24).astype(f32)),
             np.where(s_st == Status.TRAINING, f32(svc.training_effort), f32(0.5)))
         referred = np.concatenate(self._referred) if self._referred else np.zeros(0, np.int64)
-        inputs = MatchingInputs(referred=referred[p.status[referred] == Status.UNEMPLOYED],
-                                referral_boost=svc.referral_boost)
-        coaching = self.interventions_by_name["coaching"]
-        if coaching.active(t) and coaching.p.workplace_share > 0:
-            inputs.boost_people(nonzero(p.employer_contact == t), coaching.p.workplace_boost)
-        self._hooks("matching", t, inputs)
-        hires = match(self.streams["matching"], p, self.firms, eco, self.app_weights, searchers,
-                      effort, inputs)
+        self._searchers, self._effort = searchers, effort
+        self.matching_inputs = MatchingInputs(
+            referred=referred[p.status[referred] == Status.UNEMPLOYED],
+            referral_boost=svc.referral_boost)
+
+    def hiring(self, t: int) -> None:
+        """Applications, employers' screening and hires through vacancies."""
+        p, rec = self.people, self.recorder
+        hires = match(self.streams["matching"], p, self.firms, self.config.economy,
+                      self.app_weights, self._searchers, self._effort, self.matching_inputs)
         rec.tally_people("hires", p, hires.person)
         rec.tally_people("referral_hires", p, hires.person[hires.referred])
         rec.tally_people("presentation_hires", p, hires.person[hires.presented])
@@ -560,12 +615,14 @@ class RegionModel(mesa.Model):
         p.employer[hires.person] = hires.firm
         self._applications = hires.applications
 
-    # ---------------------------------------------------------------- phase 5
-    def benefits(self, t: int) -> None:
-        """Pay benefits; the municipalities pay their share under the rules in force."""
-        p, rec = self.people, self.recorder
-        pay = self.rules.pay(p, t)
-        self._hooks("benefits", t)
+    # ---------------------------------------------------------------- benefits
+    def payments(self, t: int) -> None:
+        """Benefits due this month under the rules in force."""
+        self._pay = self.rules.pay(self.people, t)
+
+    def benefit_tallies(self, t: int) -> None:
+        """Payments tallied; the municipalities pay their share."""
+        p, rec, pay = self.people, self.recorder, self._pay
         rec.tally_people("benefit_eur", p, pay.person, pay.euros)
         rec.tally_people("benefit_eur_municipal", p, pay.person, pay.municipal)
         rec.tally_people("benefit_eur_state", p, pay.person, pay.euros - pay.municipal)
@@ -574,17 +631,20 @@ class RegionModel(mesa.Model):
         for m, euros in zip(self.municipalities, per_muni, strict=True):
             m.pay_benefit_share(float(euros))
 
-    # ---------------------------------------------------------------- phase 6
-    def indicators(self, t: int) -> None:
+    # ---------------------------------------------------------------- indicators
+    def close_month(self, t: int) -> None:
         """Close the month's histories and record all indicators."""
         p, rec = self.people, self.recorder
         p.close_month(self.rules.subsidised_work_accrues(t))
         svc = self.service
         seekers = is_jobseeker(p.status)
-        coaching = self.interventions_by_name["coaching"].service  # type: ignore[attr-defined]
-        rec.set_region(t, "advisors", len(svc.coaches) + len(coaching.coaches))
-        rec.set_region(t, "advisor_person_years", svc.person_years_per_month
-                       + coaching.person_years_per_month)
+        advisors, person_years = len(svc.coaches), svc.person_years_per_month
+        for iv in self.interventions:  # advisors of interventions (personal coaching)
+            n, years = iv.staff()
+            advisors += n
+            person_years += years
+        rec.set_region(t, "advisors", advisors)
+        rec.set_region(t, "advisor_person_years", person_years)
         rec.set_region(t, "advisor_cost_eur", svc.person_years_per_month
                        * self.config.scenario.services.advisor_cost_per_year)
         municipal = svc.organisation == "municipality"

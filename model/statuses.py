@@ -67,6 +67,37 @@ assert all(getattr(EmployerType, n.upper()) == i for i, n in enumerate(EMPLOYER_
 
 #: Reported person groups; "target" is the experiment's target group (see docs/model.md).
 GROUPS = ["all", "target", "non_target", "under30", "foreign_language", "no_earnings_related"]
+#: Group flags of a person (``People.group_code``): flag name -> its bit, in bit order. "target"
+#: (the experiment's target group) is set when any of the other three is.
+GROUP_FLAGS: dict[str, int] = {"target": 1, "under30": 2, "foreign_language": 4,
+                               "no_earnings_related": 8}
+assert list(GROUP_FLAGS.values()) == [1 << i for i in range(len(GROUP_FLAGS))]
+assert set(GROUPS) == {"all", "non_target", *GROUP_FLAGS}
+#: Number of flag combinations (codes ``0 … N_COMBO - 1``).
+N_COMBO = 1 << len(GROUP_FLAGS)
+_FLAG = {name: np.uint8(bit) for name, bit in GROUP_FLAGS.items()}
+
+
+def compose_group_code(under30: np.ndarray, foreign_language: np.ndarray,
+                       no_earnings_related: np.ndarray) -> np.ndarray:
+    """Group flags (``uint8``, :data:`GROUP_FLAGS`) from the three boolean conditions."""
+    u8 = np.uint8
+    young, foreign, no_erb = under30.view(u8), foreign_language.view(u8), no_earnings_related.view(u8)
+    return ((young | foreign | no_erb) * _FLAG["target"] | young * _FLAG["under30"]
+            | foreign * _FLAG["foreign_language"] | no_erb * _FLAG["no_earnings_related"])
+
+
+def group_member(code: np.ndarray, group: str) -> np.ndarray:
+    """Membership of a reported group (one of :data:`GROUPS`) from the group flags ``code``."""
+    if group == "all":
+        return np.ones(len(code), bool)
+    if group == "non_target":
+        return (code & GROUP_FLAGS["target"]) == 0
+    return (code & GROUP_FLAGS[group]) > 0
+
+
+#: Group membership of each flag combination (rows follow ``GROUPS``).
+GROUP_MATRIX = np.array([group_member(np.arange(N_COMBO), g) for g in GROUPS], dtype=float)
 
 
 # Fast predicates on whole status arrays (comparisons are much cheaper than table look-ups).

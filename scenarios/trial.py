@@ -94,10 +94,10 @@ class Trial:
 def validate_trial(intervention: str, share: float, assign: str, replications: int,
                    follow_up: list[int]) -> int:
     """Check the trial settings; returns the assignment month index."""
-    from scenarios.scenario import REGISTRY
+    from model.intervention import registered
 
-    if intervention not in REGISTRY:
-        raise ConfigError(f"trial.intervention = {intervention!r}; allowed: {', '.join(REGISTRY)}")
+    if intervention not in registered():
+        raise ConfigError(f"trial.intervention = {intervention!r}; allowed: {', '.join(registered())}")
     if not 0.0 < share < 1.0:
         raise ConfigError(f"trial.share = {share} is outside the allowed range (0, 1): both arms "
                           "need people")
@@ -186,14 +186,14 @@ def run_trial(base_overrides: list[str], intervention: str, share: float, assign
               workers: int = 0, progress: bool = True) -> pd.DataFrame:
     """Run the trial and its untreated twin for every replication; write the results."""
     from model.hydra_config import compose_config
+    from model.intervention import registered
     from model.output import write_model_config, write_table, write_text
     from scenarios.runner import Job, claim_directory, load_results, replication_seed, run_jobs
-    from scenarios.scenario import REGISTRY
 
     t0 = validate_trial(intervention, share, assign, replications, follow_up)
     base = compose_config(list(base_overrides) + [f"seed={seed}"])
     cfg = trial_config(base, intervention, assign, follow_up)
-    obstacle = REGISTRY[intervention].trial_obstacle(getattr(cfg.scenario, intervention))
+    obstacle = registered()[intervention].trial_obstacle(getattr(cfg.scenario, intervention))
     if obstacle:
         raise ConfigError(f"trial.intervention = {intervention!r} cannot be trialled: {obstacle}")
     claim_directory(Path(out), {"intervention": intervention, "share": share, "assign": assign,

@@ -7,10 +7,10 @@ import pytest
 
 from model.hydra_config import CONF_DIR, compose_config
 from model.indicators import EVENTS
+from model.intervention import registered
 from model.params import ConfigError
 from model.region_model import RegionModel
 from model.statuses import Status
-from scenarios.scenario import REGISTRY
 
 SHORT = ["scale=0.05", "end=2022-06"]
 SCENARIOS = sorted(p.stem for p in (CONF_DIR / "scenario").glob("*.yaml"))
@@ -36,7 +36,7 @@ def test_every_scenario_is_listed_and_every_intervention_has_a_lever():
               "firm_point", "work_ability_team", "green_jobs", "retention", "entrepreneurship",
               "mobility"}
     assert levers <= set(SCENARIOS)
-    assert len(REGISTRY) == 14
+    assert len(registered()) == 14
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
@@ -74,13 +74,13 @@ def test_out_of_bounds_parameters_are_refused(override, fragment):
 # Overrides that make each intervention take in nobody (and, for the two that act on employers
 # or jobs rather than people, do nothing): every indicator must stay bit-identical.
 EMPTY = {name: [f"scenario.{name}.enabled=true", f"scenario.{name}.eligibility.statuses=[]"]
-         for name in REGISTRY}
+         for name in registered()}
 EMPTY["wage_subsidy"] += ["scenario.wage_subsidy.capacity=50"]
 EMPTY["firm_point"] += ["scenario.firm_point.marketing=1.0", "scenario.firm_point.hidden_reach=0"]
 EMPTY["green_jobs"] = ["scenario.green_jobs.enabled=true", "scenario.green_jobs.capacity=0"]
 
 
-@pytest.mark.parametrize("name", sorted(REGISTRY))
+@pytest.mark.parametrize("name", sorted(registered()))
 def test_intervention_with_empty_eligibility_changes_no_indicator(base, name):
     m = run("scenario=te_office", *EMPTY[name])
     assert m.interventions_by_name[name].p.enabled
@@ -265,7 +265,8 @@ def test_costs_add_up_to_the_reported_totals():
     k_s, k_m = EVENTS.index("programme_cost_eur_state"), EVENTS.index("programme_cost_eur_municipal")
     by_people = (rec.events[:, 0, :, k_s] + rec.events[:, 0, :, k_m]).sum() / m.scale
     assert by_people == pytest.approx(rec.costs.sum(), rel=1e-9)
-    assert rec.costs.sum() == pytest.approx(sum(iv.cost_eur for iv in m.interventions), rel=1e-9)
+    assert rec.costs.sum() == pytest.approx(
+        m.wage_subsidy.cost_eur + sum(iv.cost_eur for iv in m.interventions), rel=1e-9)
     municipal = rec.events[:, 0, :, k_m].sum() / m.scale
     paid = sum(mu.service_costs for mu in m.municipalities)
     assert paid == pytest.approx(municipal, rel=1e-9)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from agents.coaches import MeetingResult
+from model.intervention import Eligibility, Intervention, InterventionParams
 from model.params import param
-from scenarios.base import Eligibility, Intervention, InterventionParams
 
 
 def _new_jobseekers() -> Eligibility:
@@ -49,6 +49,8 @@ class StrongStart(Intervention):
     """See the module docstring."""
 
     name = "strong_start"
+    params = StrongStartParams
+    order = 30
 
     def services(self, t: int) -> None:
         """Meet this month's new jobseekers."""

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from model.params import param
+from model.config import check_len
+from model.intervention import Eligibility, Intervention, InterventionParams
+from model.params import ConfigError, param
 from model.rng import categorical, cdf_of
 from model.statuses import Status
-from scenarios.base import Eligibility, Intervention, InterventionParams
 
 
 def _long_term() -> Eligibility:
@@ -48,6 +49,15 @@ class WorkAbilityTeam(Intervention):
     """See the module docstring."""
 
     name = "work_ability"
+    params = WorkAbilityParams
+    order = 50
+
+    @classmethod
+    def check(cls, params: WorkAbilityParams, cfg) -> None:
+        """Five route shares, not all 0."""
+        check_len("scenario.work_ability.routes", params.routes, 5)
+        if sum(params.routes) <= 0:
+            raise ConfigError("scenario.work_ability.routes must not all be 0")
 
     def services(self, t: int) -> None:
         """Assess and route."""
@@ -67,7 +77,7 @@ class WorkAbilityTeam(Intervention):
         m.start_other_service(assessed[route == 0], t, p.rehabilitation_months,
                               p.rehabilitation_gain, rng, self.kind_id)
         people.partial_wa[assessed[route == 1]] = True
-        m.interventions_by_name["wage_subsidy"].place(t, assessed[route == 1], rng)
+        m.wage_subsidy.place(t, assessed[route == 1], rng)
         trained = m.programmes.enrol(rng, people, assessed[route == 2], kind=1, level=None, t=t,
                                      status=Status.TRAINING)
         m.recorder.tally_people("training_starts", people, trained)

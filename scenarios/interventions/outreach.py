@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from model.indices import nonzero
+from model.intervention import Eligibility, Intervention, InterventionParams
 from model.params import param
 from model.statuses import Status
-from scenarios.base import Eligibility, Intervention, InterventionParams
 
 
 def _young_and_immigrants() -> Eligibility:
@@ -41,6 +41,8 @@ class Outreach(Intervention):
     """See the module docstring."""
 
     name = "outreach"
+    params = OutreachParams
+    order = 40
 
     def month_start(self, t: int) -> None:
         """Lower the dropout hazard of eligible jobseekers for this month's demography."""

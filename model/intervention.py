@@ -1,18 +1,28 @@
-"""The one shape every intervention has: parameters, a period, eligibility, capacity, cost, hooks.
+"""The extension point of the model: interventions, their parameters, hooks and registry.
 
-An intervention module defines
+An intervention is one module (in ``scenarios/interventions/`` or any package of the user's) that
+defines
 
 * a parameter dataclass deriving from :class:`InterventionParams` (fields declared with
-  :func:`model.params.param`, so Hydra validation, sensitivity analysis and a dashboard read the
+  :func:`model.params.param`, so Hydra validation, sensitivity analysis and the dashboard read the
   same bounds and sources), and
-* a class deriving from :class:`Intervention` that implements some of the phase hooks
-  (:data:`HOOKS`); the model calls them in that fixed order, after the phase's own work.
+* a class deriving from :class:`Intervention` with a ``name`` (the scenario field holding its
+  parameters: ``scenario.<name>``), its ``params`` class and an ``order``; defining the class
+  registers it. It implements some of the hook points of the month (:data:`HOOKS`, stated in
+  :mod:`model.phases`); the model calls each hook point's implementations in ``order``.
+
+The model never calls an intervention by name: only through these hook points, and through the
+queries :meth:`Intervention.staff` and :meth:`Intervention.trial_obstacle`.
 
 Each intervention draws its own decisions from its own random stream (seeded from the run's seed
 and the intervention's name). What it sets in motion inside the model's phases (a referral that
 goes through matching, a course that ends) draws from that phase's stream, as everyone's does. An
 intervention that is off, or whose eligibility matches nobody, leaves every random draw of the
 model unchanged.
+
+The interventions that come with the project are found through the entry-point group
+``kohtaanto.interventions`` (``pyproject.toml``), so a package of the user's can add its own the
+same way; an intervention defined in a notebook or a test registers itself when defined.
 """
 
 from __future__ import annotations
@@ -26,13 +36,14 @@ import numpy as np
 from model.calendar import parse_month
 from model.indices import nonzero
 from model.params import ConfigError, Settings, param
-from model.statuses import GROUPS, N_STATUS, STATUS_LABELS
+from model.phases import HOOKS
+from model.statuses import GROUPS, N_STATUS, STATUS_LABELS, group_member
 
 if TYPE_CHECKING:
+    from model.config import ModelConfig
     from model.region_model import RegionModel
 
-#: Phase hooks an intervention may implement, in the order the month calls them.
-HOOKS = ("month_start", "demography", "labour_demand", "services", "matching", "benefits")
+ENTRY_POINTS = "kohtaanto.interventions"
 PAYERS = ("state", "municipality")
 STATUS_NAMES = {name: code for code, name in enumerate(STATUS_LABELS[:N_STATUS])}
 
@@ -100,12 +111,31 @@ def stream(seed: int, name: str) -> np.random.Generator:
 
 
 class Intervention:
-    """Base class: the period, eligibility, capacity and cost bookkeeping of an intervention."""
+    """Base class: the period, eligibility, capacity and cost bookkeeping of an intervention.
 
-    #: Name of the scenario field holding the parameters (e.g. ``"wage_subsidy"``).
+    A subclass that sets ``name`` registers itself (see the module docstring). Its hook methods
+    are those of :data:`HOOKS` it overrides; the model calls only those.
+    """
+
+    #: Name of the scenario field holding the parameters (``scenario.<name>``).
     name: ClassVar[str] = ""
+    #: The parameter dataclass (``scenario.<name>`` is one of these).
+    params: ClassVar[type[InterventionParams]]
+    #: Position among the interventions: hook points call them in increasing ``order``.
+    order: ClassVar[int] = 1000
+    #: Per-person state the intervention keeps: field name -> (dtype, value of an empty slot,
+    #: whether a change of status resets it). The model adds these arrays to ``people``.
+    person_fields: ClassVar[dict[str, tuple[Any, Any, bool]]] = {}
+    #: The hook points this class implements (computed when the class is defined).
+    hooks: ClassVar[frozenset[str]] = frozenset()
     #: Marks people in this intervention's own services (``people.service_kind``); set by the model.
     kind_id: int = 0
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.hooks = frozenset(h for h in HOOKS if getattr(cls, h) is not getattr(Intervention, h))
+        if "name" in cls.__dict__ and cls.name:
+            register(cls)
 
     def __init__(self, model: RegionModel, params: InterventionParams):
         self.model = model
@@ -136,6 +166,14 @@ class Intervention:
 
     #: A virtual trial restricting the intervention to its treated people (``scenarios.trial``).
     trial: Any = None
+
+    @classmethod
+    def check(cls, params: InterventionParams, cfg: ModelConfig) -> None:
+        """Refuse parameters that bounds cannot (raise :class:`ConfigError` naming the field)."""
+
+    def staff(self) -> tuple[int, float]:
+        """Advisors the intervention employs now, and their person-years this month (real)."""
+        return 0, 0.0
 
     @classmethod
     def trial_obstacle(cls, params: InterventionParams) -> str | None:
@@ -202,52 +240,77 @@ class Intervention:
 
     def charge(self, idx: np.ndarray, euros_each: float | np.ndarray, payer: str | None = None,
                kind: str = "programme") -> None:
-        """Charge a cost for people ``idx`` (simulated), recorded in real euros by municipality."""
-        if len(idx) == 0:
-            return
-        m = self.model
-        euros = np.broadcast_to(np.asarray(euros_each, float), idx.shape) / m.scale
-        payer = payer or self.p.payer
-        side = "municipal" if payer == "municipality" else "state"
-        m.recorder.tally_people(f"{kind}_cost_eur_{side}", m.people, idx, euros * m.scale)
-        m.recorder.add_cost(self.name, float(euros.sum()))
-        self.cost_eur += float(euros.sum())
-        if payer == "municipality":
-            per = np.bincount(m.people.muni[idx], weights=euros, minlength=len(m.municipalities))
-            for muni, e in zip(m.municipalities, per, strict=True):
-                if e:
-                    muni.pay_services(float(e))
+        """Charge a cost for people ``idx`` (simulated) to this intervention, in real euros."""
+        self.cost_eur += self.model.charge(self.name, idx, euros_each, payer or self.p.payer, kind)
 
     def in_my_service(self) -> np.ndarray:
         """People currently in this intervention's own service (``people.service_kind``)."""
         people = self.model.people
         return nonzero((people.service_kind == self.kind_id) & (people.service_end >= 0))
 
-    # ----------------------------------------------------------- hooks
+    # ----------------------------------------------------------- hooks (model.phases.MONTH)
     def month_start(self, t: int) -> None:
-        """Called before the demography phase (set this month's modifiers)."""
+        """At the start of the month, before demography: set this month's modifiers."""
 
     def demography(self, t: int) -> None:
-        """Called at the end of the demography phase."""
+        """After the month's demography."""
 
     def labour_demand(self, t: int) -> None:
-        """Called at the end of the labour-demand phase."""
+        """After firms' separations and recalls, before the vacancies open."""
+
+    def assign_clients(self, t: int) -> None:
+        """Claim clients from the public service, before it meets its own."""
+
+    def subsidy_placements(self, t: int) -> None:
+        """Place people in wage-subsidised jobs, before the month's subsidies are paid."""
 
     def services(self, t: int) -> None:
-        """Called at the end of the services phase."""
+        """After the public service's meetings: the intervention's meetings, services, placements."""
 
     def matching(self, t: int, inputs: Any) -> None:
-        """Called before matching; may add referrals or change ``inputs``."""
+        """Before hiring: add referrals or change the matching ``inputs``."""
 
     def benefits(self, t: int) -> None:
-        """Called at the end of the benefits phase."""
+        """After the month's benefit payments, before they are tallied."""
 
 
-def group_member(code: np.ndarray, group: str) -> np.ndarray:
-    """Membership of a reported group from the group flags (see ``People.group_code``)."""
-    if group == "all":
-        return np.ones(len(code), bool)
-    bit = {"target": 1, "under30": 2, "foreign_language": 4, "no_earnings_related": 8}
-    if group == "non_target":
-        return (code & 1) == 0
-    return (code & bit[group]) > 0
+# ------------------------------------------------------------------------------- registry
+_REGISTRY: dict[str, type[Intervention]] = {}
+_loaded = False
+
+
+def register(cls: type[Intervention]) -> type[Intervention]:
+    """Register an intervention class (done when a subclass with a ``name`` is defined)."""
+    if cls.name in CORE_FIELDS or not cls.name.isidentifier():
+        raise ConfigError(f"an intervention cannot be named {cls.name!r} (a scenario field, or "
+                          "not an identifier)")
+    if not (isinstance(getattr(cls, "params", None), type)
+            and issubclass(cls.params, InterventionParams)):
+        raise ConfigError(f"intervention {cls.name!r}: set params = an InterventionParams subclass")
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+def unregister(name: str) -> None:
+    """Remove an intervention from the registry (one defined for a test or in a notebook)."""
+    _REGISTRY.pop(name, None)
+
+
+def registered() -> dict[str, type[Intervention]]:
+    """Every registered intervention, name -> class, in the order the hook points call them.
+
+    The first call loads the interventions that packages declare under the entry-point group
+    ``kohtaanto.interventions`` (the project's own live in ``scenarios.interventions``).
+    """
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        from importlib.metadata import entry_points
+
+        for ep in entry_points(group=ENTRY_POINTS):
+            ep.load()
+    return dict(sorted(_REGISTRY.items(), key=lambda kv: (kv[1].order, kv[0])))
+
+
+#: Scenario fields of the core; no intervention may take these names.
+CORE_FIELDS = ("name", "description", "services", "municipal_from")

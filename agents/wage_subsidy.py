@@ -1,7 +1,8 @@
 """Wage subsidy (*palkkatuki*): subsidised jobs with an explicit employer decision.
 
-The programme runs in every scenario (the public employment service has always used it); the
-``wage_subsidy`` lever raises its intensity. Each month:
+The programme runs in every scenario (the public employment service has always used it), so it
+is part of the model; the ``wage_subsidy`` intervention (``scenarios/interventions``) is the lever
+that raises its intensity. Each month:
 
 1. Candidates come from coach referrals (after 6 months of unemployment or with partial work
    ability) throughout, and — the lever — from up to ``capacity`` extra placements a month among
@@ -26,10 +27,10 @@ import numpy as np
 
 from model.calendar import parse_month
 from model.indices import nonzero
+from model.intervention import InterventionParams
 from model.params import param
 from model.rng import categorical, cdf_of, pick_uniform
 from model.statuses import EMPLOYER_TYPE_NAMES, EmployerType, Status
-from scenarios.base import Intervention, InterventionParams
 
 OBS = "calibration/data/observed.csv"
 
@@ -90,14 +91,22 @@ class WageSubsidyParams(InterventionParams):
                                    "(weak); lower in public and third sector: assumption")
 
 
-class WageSubsidy(Intervention):
-    """The wage subsidy programme (see the module docstring)."""
+class WageSubsidyProgramme:
+    """The standing wage-subsidy programme (see the module docstring).
+
+    Coaches' referrals (:meth:`place`) and the lever's extra placements come here; the subsidies
+    end in :meth:`end_subsidies`; :meth:`pay` charges the month's subsidies (cost column
+    ``wage_subsidy``).
+    """
 
     name = "wage_subsidy"
 
     def __init__(self, model, params: WageSubsidyParams):
-        super().__init__(model, params)
+        self.model = model
+        self.p = params
         self.marketing = 1.0  # raised by the firm point
+        self.participants_started = 0  # simulated people placed
+        self.cost_eur = 0.0  # real euros, cumulative
         self._pools: list[np.ndarray] | None = None  # firms by employer type (types are fixed)
         self._reform = parse_month(params.reform_start, "scenario.wage_subsidy.reform_start")
         # The subsidised jobs under way at the start: a long-term history stands for a year
@@ -107,15 +116,6 @@ class WageSubsidy(Intervention):
         months = np.where(people.lt_before_service[sub], 12, 0)
         people.subsidy_share[sub] = self.rates(0, sub, model.firms.etype[people.employer[sub]],
                                                months)[1]
-
-    @classmethod
-    def trial_obstacle(cls, params: InterventionParams) -> str | None:
-        """Only the lever's extra placements go through eligibility (coaches' referrals do not)."""
-        if params.capacity <= 0:
-            return (f"its trial arm is the lever's extra placements, and "
-                    f"scenario.wage_subsidy.capacity = {params.capacity:g} makes none; set a "
-                    "capacity > 0 (scenario=wage_subsidy has 100 a month)")
-        return None
 
     def rates(self, t: int, who: np.ndarray, etype: np.ndarray,
               months: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -215,14 +215,11 @@ class WageSubsidy(Intervention):
         m.total_base = float(firms.base.sum())
         people.move(ending[~keep], Status.UNEMPLOYED, t)
 
-    def services(self, t: int) -> None:
-        """Extra placements while the lever is on; this month's subsidy costs."""
+    def pay(self, t: int) -> None:
+        """This month's subsidies, charged to the payer (state by default)."""
         m, p = self.model, self.p
         if not p.enabled:
             return
-        # The lever: extra placements (capacity > 0) between start and end.
-        if p.capacity > 0 and self.active(t):
-            cand = self.eligible()
-            self.place(t, self.take(cand), self.rng)
         sub = nonzero(m.people.status == Status.SUBSIDISED)
-        self.charge(sub, m.people.subsidy_share[sub] * p.monthly_pay)
+        self.cost_eur += m.charge(self.name, sub, m.people.subsidy_share[sub] * p.monthly_pay,
+                                  p.payer)

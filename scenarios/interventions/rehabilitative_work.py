@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from model.intervention import Eligibility, Intervention, InterventionParams
 from model.params import param
-from scenarios.base import Eligibility, Intervention, InterventionParams
 
 
 @dataclass
@@ -30,6 +30,8 @@ class RehabilitativeWork(Intervention):
     """See the module docstring."""
 
     name = "rehabilitative_work"
+    params = RehabilitativeWorkParams
+    order = 80
 
     def services(self, t: int) -> None:
         """Start participants; pay for those in the activity."""

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from model.intervention import Eligibility, Intervention, InterventionParams
 from model.params import param
-from scenarios.base import Eligibility, Intervention, InterventionParams
 
 
 @dataclass
@@ -31,6 +31,8 @@ class Retention(Intervention):
     """See the module docstring."""
 
     name = "retention"
+    params = RetentionParams
+    order = 120
 
     def month_start(self, t: int) -> None:
         """Lower the out-migration hazard of the eligible this month."""

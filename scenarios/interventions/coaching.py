@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from agents.coaches import EmploymentService, MeetingStyle
+from model.config import check_len
 from model.indices import nonzero
-from model.params import param
+from model.intervention import Eligibility, Intervention, InterventionParams
+from model.params import ConfigError, param
 from model.statuses import Status, is_jobseeker
-from scenarios.base import Eligibility, Intervention, InterventionParams
 
 OBS = "calibration/data/observed.csv"
 EVID = "evidence.md"
@@ -86,6 +87,8 @@ class PersonalCoaching(Intervention):
     """The municipal personal-coaching service (see the module docstring)."""
 
     name = "coaching"
+    params = CoachingParams
+    order = 20
     PROVIDER = 1
 
     def __init__(self, model, params: CoachingParams):
@@ -101,6 +104,17 @@ class PersonalCoaching(Intervention):
                                          p.meetings_per_coach, p.advisor_effect_sd, style,
                                          self.rng, model.scale, tuple(p.specialist_shares))
         self.clients = np.zeros(0, np.int64)
+
+    @classmethod
+    def check(cls, params: CoachingParams, cfg) -> None:
+        """Three specialist shares summing to at most 1."""
+        check_len("scenario.coaching.specialist_shares", params.specialist_shares, 3)
+        if sum(params.specialist_shares) > 1.0:
+            raise ConfigError("scenario.coaching.specialist_shares must sum to at most 1")
+
+    def staff(self) -> tuple[int, float]:
+        """The municipal coaches and their person-years this month."""
+        return len(self.service.coaches), self.service.person_years_per_month
 
     def assign_clients(self, t: int) -> None:
         """Mark this month's clients (eligible jobseekers) and hand the rest back."""
@@ -154,6 +168,12 @@ class PersonalCoaching(Intervention):
         m.handle_meetings(res, t, self.rng, self.kind_id)
         cost = self.service.person_years_per_month * p.cost_per_coach_year
         self.charge_clients(self.clients, cost)
+
+    def matching(self, t: int, inputs) -> None:
+        """Clients met at an employer this month have a better chance to be hired."""
+        if self.active(t) and self.p.workplace_share > 0:
+            people = self.model.people
+            inputs.boost_people(nonzero(people.employer_contact == t), self.p.workplace_boost)
 
     def charge_clients(self, clients: np.ndarray, euros: float) -> None:
         """Spread a monthly cost (real euros) over the clients served."""

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from model.indices import nonzero
-from model.params import param
+from model.intervention import Eligibility, Intervention, InterventionParams
+from model.params import ConfigError, param
 from model.rng import pick_uniform
 from model.statuses import Status
-from scenarios.base import Eligibility, Intervention, InterventionParams
 
 
 def _unemployed_3m() -> Eligibility:
@@ -52,6 +52,16 @@ class ConversionTraining(Intervention):
     """See the module docstring."""
 
     name = "training"
+    params = TrainingParams
+    order = 90
+
+    @classmethod
+    def check(cls, params: TrainingParams, cfg) -> None:
+        """The educator must be one of the region's."""
+        educators = [e.name for e in cfg.region.educators]
+        if params.educator not in educators:
+            raise ConfigError(f"scenario.training.educator = {params.educator!r}; allowed: "
+                              f"{', '.join(educators)}")
 
     def __init__(self, model, params: TrainingParams):
         super().__init__(model, params)
@@ -118,6 +128,8 @@ class Apprenticeship(Intervention):
     """See the module docstring."""
 
     name = "apprenticeship"
+    params = ApprenticeshipParams
+    order = 100
 
     def services(self, t: int) -> None:
         """Start apprenticeships; complete those that end."""
@@ -136,7 +148,7 @@ class Apprenticeship(Intervention):
         if not self.active(t) or len(firms) == 0:
             return
         cand = self.take(self.eligible())
-        marketing = m.interventions_by_name["wage_subsidy"].marketing
+        marketing = m.wage_subsidy.marketing
         agree = cand[self.rng.random(len(cand)) < min(p.take_up * marketing, 1.0)]
         if len(agree) == 0:
             return

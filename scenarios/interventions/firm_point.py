@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from model.intervention import Eligibility, Intervention, InterventionParams
 from model.params import param
-from scenarios.base import Eligibility, Intervention, InterventionParams
 
 
 @dataclass
@@ -38,10 +38,12 @@ class FirmPoint(Intervention):
     """See the module docstring."""
 
     name = "firm_point"
+    params = FirmPointParams
+    order = 60
 
     def month_start(self, t: int) -> None:
         """Marketing raises employers' take-up while the firm point runs."""
-        ws = self.model.interventions_by_name["wage_subsidy"]
+        ws = self.model.wage_subsidy
         ws.marketing = self.p.marketing if self.active(t) else 1.0
 
     def matching(self, t: int, inputs) -> None:

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.params import param
+from model.intervention import Intervention, InterventionParams
+from model.params import ConfigError, param
 from model.rng import pick_uniform
-from scenarios.base import Intervention, InterventionParams
 
 
 @dataclass
@@ -35,6 +35,17 @@ class GreenJobs(Intervention):
     """See the module docstring."""
 
     name = "green_jobs"
+    params = GreenJobsParams
+    order = 110
+
+    @classmethod
+    def check(cls, params: GreenJobsParams, cfg) -> None:
+        """The sectors must be the economy's."""
+        sector_names = [s.name for s in cfg.economy.sectors]
+        for s in params.sectors:
+            if s not in sector_names:
+                raise ConfigError(f"scenario.green_jobs.sectors: unknown sector {s!r}; allowed: "
+                                  f"{', '.join(sector_names)}")
 
     @classmethod
     def trial_obstacle(cls, params) -> str | None:

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from model.indices import nonzero
+from model.intervention import Eligibility, Intervention, InterventionParams
 from model.params import param
 from model.statuses import Status
-from scenarios.base import Eligibility, Intervention, InterventionParams
 
 
 @dataclass
@@ -36,6 +36,8 @@ class Mobility(Intervention):
     """See the module docstring."""
 
     name = "mobility"
+    params = MobilityParams
+    order = 140
     _weights: np.ndarray | None = None
 
     def matching(self, t: int, inputs) -> None:

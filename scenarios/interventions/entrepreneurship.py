@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from model.indices import nonzero
+from model.intervention import Eligibility, Intervention, InterventionParams
 from model.params import param
 from model.statuses import Status
-from scenarios.base import Eligibility, Intervention, InterventionParams
 
 
 @dataclass
@@ -36,6 +36,8 @@ class Entrepreneurship(Intervention):
     """See the module docstring."""
 
     name = "entrepreneurship"
+    params = EntrepreneurshipParams
+    order = 130
 
     def services(self, t: int) -> None:
         """Grants end (survive or not), pay running grants, start new businesses."""

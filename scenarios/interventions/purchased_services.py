@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from model.intervention import Eligibility, Intervention, InterventionParams
 from model.params import param
 from model.statuses import Status
-from scenarios.base import Eligibility, Intervention, InterventionParams
 
 
 @dataclass
@@ -36,6 +36,8 @@ class PurchasedServices(Intervention):
     """See the module docstring."""
 
     name = "purchased_services"
+    params = PurchasedServicesParams
+    order = 70
 
     def services(self, t: int) -> None:
         """Start as many clients as the budget allows; pay for the running contracts."""
