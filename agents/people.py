@@ -65,17 +65,14 @@ FIELDS: dict[str, tuple[Any, Any]] = {
     "employer_contact": (np.int16, -999),  # month of the last coaching meeting at an employer
     "service_gain": (np.float32, 0.0),  # employability gain when the current service ends
     "service_kind": (np.int8, 0),  # which programme the current service belongs to (0 = baseline)
-    "grant_end": (np.int16, -1),  # month a start-up grant or apprenticeship ends
     "month_code": (np.uint8, 0),  # group flags at the start of the month (or at entry)
     "unemp_months16": (np.uint8, 0),  # months unemployed in the last 16, at the last month end
     "work_months28": (np.uint8, 0),  # months employed in the last 28, at the last month end
 }
 
-#: Fields :meth:`People.leave` resets; :meth:`People.move` to ``EMPTY`` has reset the others.
-_SET_BY_MOVE_TO_EMPTY = {"status", "spell", "service_end", "service_kind", "grant_end", "temp_laid",
+#: Fields :meth:`People.move` to ``EMPTY`` resets (:meth:`People.leave` resets the others).
+_SET_BY_MOVE_TO_EMPTY = {"status", "spell", "service_end", "service_kind", "temp_laid",
                          "coach", "benefit", "effort", "employer", "programme", "lt_before_service"}
-_RESET_ON_LEAVE = [(name, empty) for name, (_dtype, empty) in FIELDS.items()
-                   if name not in _SET_BY_MOVE_TO_EMPTY]
 
 POP16 = np.array([bin(i).count("1") for i in range(1 << 16)], dtype=np.uint8)
 
@@ -111,10 +108,28 @@ class Transitions:
 class People:
     """The population: arrays indexed by slot; ``status == EMPTY`` marks a free slot."""
 
-    def __init__(self, capacity: int, n_muni: int):
+    def __init__(self, capacity: int, n_muni: int,
+                 extra_fields: dict[str, tuple[Any, Any, bool]] | None = None):
+        """Room for ``capacity`` people in ``n_muni`` municipalities.
+
+        ``extra_fields`` is per-person state that interventions declare: name -> (dtype, value of
+        an empty slot, whether a change of status resets it); see ``Intervention.person_fields``.
+        """
         self.n_muni = n_muni
         self.capacity = 0
-        for name, (dtype, empty) in FIELDS.items():
+        #: Every per-person array: name -> (dtype, value of an empty slot).
+        self.fields: dict[str, tuple[Any, Any]] = dict(FIELDS)
+        self._reset_on_move: list[tuple[str, Any]] = []
+        for name, (dtype, empty, reset) in (extra_fields or {}).items():
+            if name in FIELDS or hasattr(self, name):
+                raise ValueError(f"per-person field {name!r} is already a field of People")
+            self.fields[name] = (dtype, empty)
+            if reset:
+                self._reset_on_move.append((name, empty))
+        done = _SET_BY_MOVE_TO_EMPTY | {name for name, _ in self._reset_on_move}
+        self._reset_on_leave = [(name, empty) for name, (_dtype, empty) in self.fields.items()
+                                if name not in done]
+        for name, (dtype, empty) in self.fields.items():
             setattr(self, name, np.full(0, empty, dtype=dtype))
         self._grow(capacity)
         #: Months of work needed for the earnings-related allowance (kept current by the model).
@@ -127,7 +142,7 @@ class People:
     # ------------------------------------------------------------------ slots
     def _grow(self, new_capacity: int) -> None:
         extra = new_capacity - self.capacity
-        for name, (dtype, empty) in FIELDS.items():
+        for name, (dtype, empty) in self.fields.items():
             old = getattr(self, name)
             setattr(self, name, np.concatenate([old, np.full(extra, empty, dtype=dtype)]))
         self.capacity = new_capacity
@@ -161,7 +176,7 @@ class People:
     def leave(self, idx: np.ndarray, t: int) -> None:
         """Remove people from the model (age 65, death, out-migration); their slots become free."""
         self.move(idx, Status.EMPTY, t)
-        for name, empty in _RESET_ON_LEAVE:
+        for name, empty in self._reset_on_leave:
             getattr(self, name)[idx] = empty
 
     def move(self, idx: np.ndarray, new: np.ndarray | int, t: int) -> None:
@@ -231,8 +246,9 @@ class People:
         self.spell[idx] = 0
         self.service_end[idx] = -1
         self.service_kind[idx] = 0
-        self.grant_end[idx] = -1
         self.temp_laid[idx] = False
+        for name, empty in self._reset_on_move:
+            getattr(self, name)[idx] = empty
 
     def close_month(self, subsidised_work_accrues: bool = True) -> None:
         """End-of-month update of histories and spells (called once, before indicators)."""
@@ -340,7 +356,7 @@ class People:
         if cohort is not None and int(self.cohort[i]) != cohort:
             raise IndexError(f"slot {i} now holds someone else (entered in month "
                              f"{int(self.cohort[i])}, not {cohort}): the person has left the model")
-        out = {name: getattr(self, name)[i].item() for name in FIELDS}
+        out = {name: getattr(self, name)[i].item() for name in self.fields}
         out["status"] = STATUS_LABELS[out["status"]]
         out["prev_status"] = STATUS_LABELS[out["prev_status"]]
         out["benefit"] = BENEFIT_LABELS[out["benefit"]]
@@ -356,7 +372,7 @@ class People:
         Slots are reused after people leave; (slot, ``cohort``) identifies a person over time.
         """
         idx = nonzero(self.active)
-        data = {name: getattr(self, name)[idx] for name in FIELDS}
+        data = {name: getattr(self, name)[idx] for name in self.fields}
         df = pd.DataFrame(data, index=pd.Index(idx, name="person"))
         names = dict(enumerate(STATUS_LABELS))
         df["status"] = pd.Categorical(df["status"].map(names))

@@ -8,6 +8,8 @@ data are silent the choices are parameters in :class:`~model.config.PopulationCo
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from agents.people import People
@@ -36,13 +38,17 @@ def duration_mixture(ltu_share: float) -> tuple[float, float, float]:
     return w, short, long
 
 
-def synthesise(cfg: ModelConfig, rng: np.random.Generator, sector_shares: np.ndarray) -> People:
-    """Build the 2018-01 working-age population of the region at ``cfg.scale``."""
+def synthesise(cfg: ModelConfig, rng: np.random.Generator, sector_shares: np.ndarray,
+               extra_fields: dict[str, tuple[Any, Any, bool]] | None = None) -> People:
+    """Build the 2018-01 working-age population of the region at ``cfg.scale``.
+
+    ``extra_fields`` are the per-person arrays the interventions declare (see :class:`People`).
+    """
     reg, pc = cfg.region, cfg.region.population
     sizes = [stochastic_round(rng, m.population * m.working_age_share * cfg.scale)
              for m in reg.municipalities]
     n = int(sum(sizes))
-    people = People(capacity=int(n * 1.05) + 64, n_muni=len(sizes))
+    people = People(capacity=int(n * 1.05) + 64, n_muni=len(sizes), extra_fields=extra_fields)
     idx = np.arange(n)
     muni = np.repeat(np.arange(len(sizes)), sizes)
     people.muni[idx] = muni

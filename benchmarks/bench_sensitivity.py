@@ -24,9 +24,9 @@ PARAMS = ["economy.quit_rate", "economy.hire_scale", "economy.duration_penalty",
 
 def main() -> None:
     """Run the benchmark campaign and print its throughput."""
-    from calibration.parameters import select
     from calibration.sensitivity import Campaign, run_campaign
     from model.hydra_config import compose_config
+    from model.parameters import select
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=16)

@@ -1,7 +1,7 @@
 """Calibration by simulated moments: a global Sobol design, a local optimiser, accepted draws.
 
 0. **Screening** (``calibrate.screen=k``): Morris elementary effects of the candidate parameters
-   on the calibration distance pick the ``k`` most influential (``calibration/apps.py``).
+   on the calibration distance pick the ``k`` most influential (``scenarios/apps/analyses.py``).
 
 1. **Global exploration**: a scrambled Sobol design of ``design`` points over the parameters'
    ranges (plus the default point); each point's distance (``calibration.targets``) is the mean
@@ -22,6 +22,9 @@ become the defaults of ``run``, ``compare`` and ``trial``.
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -29,7 +32,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from calibration.parameters import Parameter, apply
+from calibration.sensitivity import Campaign, run_campaign
 from calibration.targets import (
     DESTINATIONS,
     EXIT_TO_SERVICES,
@@ -39,24 +42,26 @@ from calibration.targets import (
     held_out,
     simulated,
 )
+from model.hydra_config import CALIBRATION_DIR, CalibrateConfig
 from model.output import atomic_write, write_table, write_text
+from model.parameters import Parameter, apply
 from model.params import ConfigError
-from scenarios.runner import Job, load_results, run_jobs
+from scenarios.campaigns.runner import Job, load_results, run_jobs
 
-INSTALL_DIR = Path(__file__).resolve().parents[1] / "conf" / "calibration"
+INSTALL_DIR = CALIBRATION_DIR
 
 
 @dataclass
 class Calibration:
-    """Settings of a calibration."""
+    """Settings of a calibration: the parameters, and the rest as ``calibrate.*`` declares them."""
 
     parameters: list[Parameter]
-    design: int = 64
-    seeds: int = 2
-    local_iterations: int = 40
-    accept: float = 0.1
-    chunk_size: int = 8
-    seed: int = 42
+    design: int = CalibrateConfig.design
+    seeds: int = CalibrateConfig.seeds
+    local_iterations: int = CalibrateConfig.local_iterations
+    accept: float = CalibrateConfig.accept
+    chunk_size: int = CalibrateConfig.chunk_size
+    seed: int = 42  # the run's seed (``seed``)
 
 
 def check(c: Calibration) -> None:
@@ -282,3 +287,36 @@ def write_report(out: Path, record: dict, ft: pd.DataFrame, c: Calibration) -> N
     write_text(out / "calibration.json", json.dumps(
         {"values": record["values"], "distance": record["distance"],
          "default_distance": record["default_distance"], **nums}, indent=2))
+
+
+def screen(params, base, keep: int, trajectories: int, seed: int, out: Path, workers: int):
+    """Morris screening on the calibration distance; the ``keep`` most influential (mu*)."""
+    camp = Campaign(method="morris", parameters=params, n=trajectories, outputs=["distance"],
+                    chunk_size=8, noise_seeds=2, seed=seed)
+    idx = run_campaign(camp, base, out, workers)["indices"]
+    top = idx.sort_values("mu_star", ascending=False).parameter.head(keep).tolist()
+    return [p for p in params if p.name in top]
+
+
+def install(out: Path, into: Path | None = None) -> None:
+    """Make a calibration's parameter set and draws the defaults (``conf/calibration/``).
+
+    Both files are first copied whole beside their targets and only then renamed over them (the
+    draws first), so an interruption never leaves a half-written file.
+    """
+    into = INSTALL_DIR if into is None else into
+    staged: list[tuple[str, Path]] = []
+    try:
+        for src, dst in ((out / "draws.csv", into / "draws.csv"),
+                         (out / "calibrated.yaml", into / "default.yaml")):
+            fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=into)
+            os.close(fd)
+            staged.append((tmp, dst))
+            shutil.copyfile(src, tmp)
+            os.chmod(tmp, 0o644)
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    for tmp, dst in staged:
+        os.replace(tmp, dst)

@@ -1,6 +1,6 @@
 """Global sensitivity analysis with SALib: Morris screening and Sobol indices.
 
-A campaign samples the chosen parameters (``calibration.parameters``) with SALib's ``ProblemSpec``
+A campaign samples the chosen parameters (``model.parameters``) with SALib's ``ProblemSpec``
 (Morris trajectories, or Sobol's sampler with N a power of two), evaluates every sample row by
 running the model (``replicates`` seeds per row, averaged), and analyses the outputs with bootstrap
 confidence intervals. Outputs are named:
@@ -11,7 +11,7 @@ confidence intervals. Outputs are named:
   against the reference on the indicator's mean over the experiment window 2021-03 … 2024-12;
 * ``distance`` — the calibration distance (``calibration.targets``).
 
-Rows are evaluated in chunks in the worker pool of ``scenarios.runner``; each finished chunk is a
+Rows are evaluated in chunks in the worker pool of ``scenarios.campaigns.runner``; each finished chunk is a
 file, so an interrupted campaign resumes where it stopped and ends with the same indices. Seed
 noise is measured apart: the outputs' variance over ``noise_seeds`` seeds at the default point,
 reported beside the variance across the sample. Convergence: indices with the first N/4, N/2 and N
@@ -30,31 +30,31 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from calibration.parameters import Parameter, apply
+from model.hydra_config import SensitivityConfig
 from model.output import atomic_write, write_table, write_text
+from model.parameters import Parameter, apply
 from model.params import ConfigError
-from scenarios.runner import Job, load_results, run_jobs
+from scenarios.campaigns.runner import Job, load_results, run_jobs
 
 METHODS = ("morris", "sobol")
 
 
 @dataclass
 class Campaign:
-    """What to sample, how, and what to measure."""
+    """What to sample, how, and what to measure (defaults: the ``sensitivity.*`` settings)."""
 
-    method: str = "morris"
+    method: str = SensitivityConfig.method
     parameters: list[Parameter] = field(default_factory=list)
-    n: int = 8  # Sobol base samples (power of two) or Morris trajectories
-    levels: int = 4  # Morris grid levels
-    second_order: bool = False
-    replicates: int = 1
-    noise_seeds: int = 8
-    outputs: list[str] = field(default_factory=lambda: ["structural_unemployment@2022-12",
-                                                        "unemployment_rate@2021-06"])
-    reference: str = "te_office"
-    chunk_size: int = 32
-    seed: int = 42
-    model: str = "region"  # or "ishigami" (SALib's test function, for checking the pipeline)
+    n: int = SensitivityConfig.n  # Sobol base samples (power of two) or Morris trajectories
+    levels: int = SensitivityConfig.levels  # Morris grid levels
+    second_order: bool = SensitivityConfig.second_order
+    replicates: int = SensitivityConfig.replicates
+    noise_seeds: int = SensitivityConfig.noise_seeds
+    outputs: list[str] = field(default_factory=lambda: list(SensitivityConfig().outputs))
+    reference: str = SensitivityConfig.reference
+    chunk_size: int = SensitivityConfig.chunk_size
+    seed: int = 42  # the run's seed (``seed``)
+    model: str = SensitivityConfig.model  # or "ishigami" (SALib's test function)
 
     def problem(self) -> dict:
         """The SALib problem dictionary."""
@@ -93,9 +93,9 @@ def check(c: Campaign, end: str | None = None) -> None:
 def check_output(o: str, end: str | None) -> None:
     """Refuse an output that is not a known indicator at a simulated month, an effect or distance."""
     from model.calendar import parse_month
+    from model.hydra_config import available_scenarios
     from model.indicators import Recorder
     from model.intervention import registered
-    from scenarios.compare import available_scenarios
 
     known = Recorder.all_names(list(registered()))
     form = "<indicator>@<YYYY-MM>, effect:<scenario>:<indicator> or distance"

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from calibration.observed import load_observed, monthly_points
+from model.observed import load_observed, monthly_points
 
 PATTERNS = ("lahti_rate", "municipal_rates", "lahti_counts", "composition", "duration")
 MUNIS = ["Lahti", "Hollola", "Orimattila", "Asikkala", "Kärkölä"]

@@ -1,8 +1,9 @@
 """The model's configuration: typed dataclasses whose fields declare bounds and sources.
 
 The Hydra YAML files under ``conf/`` fill these dataclasses; Python users get the defaults of
-``kohtaanto run`` from :func:`default_config` (a bare ``ModelConfig()`` has no region, sectors or
-demand path: those come from the YAML files) and change them with ``dataclasses.replace``. A built
+``kohtaanto run`` from :func:`model.hydra_config.default_config` (a bare ``ModelConfig()`` has no
+region, sectors or demand path: those come from the YAML files) and change them with
+``dataclasses.replace``. A built
 model keeps a read-only copy (:class:`~model.params.Settings`). Numbers marked
 ``assumption:`` are not in the project's data; they are parameters so that calibration and
 sensitivity analysis can move them. The region's observed figures live in
@@ -230,7 +231,7 @@ class EconomyConfig(Settings):
         0.5, 1.5, unit="unadjusted / seasonally adjusted national unemployed, January..December",
         source=f"derived: {OBS}, whole country 2019: TEM end-of-month unemployed jobseekers over "
         "Statistics Finland's seasonally adjusted trend, normalised to mean 1 "
-        "(calibration.observed.seasonal_factors)")
+        "(model.observed.seasonal_factors)")
     seasonality: float = param(
         1.0, 0.0, 2.0, unit="scale on the national rate's seasonal swing (0 = none, 1 = as "
         "published); regional demand swings demand_elasticity times as much",
@@ -420,6 +421,7 @@ class ScenarioConfig(Settings):
     wage_subsidy: WageSubsidyParams = field(default_factory=WageSubsidyParams)
     name: str = "te_office"
     description: str = ""
+    order: int = 100  # position in the listings of scenarios (compare's default set, dashboard)
     services: ServicesConfig = field(default_factory=ServicesConfig)
     municipal_from: str = "2025-01"  # TE24: the municipalities serve every jobseeker from then
 
@@ -601,22 +603,3 @@ def config_from_dict(data: Mapping[str, Any]) -> ModelConfig:
     """
     model_part = {k: v for k, v in dict(data).items() if k in MODEL_KEYS}
     return validate(from_mapping(ModelConfig, model_part))
-
-
-def default_config(**overrides: Any) -> ModelConfig:
-    """The default configuration of ``kohtaanto run``, composed from ``conf/`` by Hydra.
-
-    Args:
-        **overrides: Hydra-style overrides, e.g. ``scale=0.1`` or ``economy.quit_rate=0.01``.
-    """
-    from model.hydra_config import compose_config
-
-    def value(v: Any) -> str:
-        # Strings are quoted so that commas, spaces and non-ASCII letters stay one value; lists
-        # and numbers keep Hydra's own syntax. (A group choice such as scenario=kuntakokeilu is
-        # a string as well, and Hydra accepts it quoted.)
-        if isinstance(v, str):
-            return "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'"
-        return str(v)
-
-    return compose_config([f"{k}={value(v)}" for k, v in overrides.items()])

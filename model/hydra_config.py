@@ -10,7 +10,20 @@ from model.config import ModelConfig
 from model.params import ConfigError
 
 CONF_DIR = Path(__file__).resolve().parents[1] / "conf"
+#: The installed calibration: the parameter set (``default.yaml``) and its draws (``draws.csv``).
+CALIBRATION_DIR = CONF_DIR / "calibration"
 SCHEMA = "kohtaanto_schema"
+
+
+def available_scenarios() -> list[str]:
+    """The scenarios of ``conf/scenario/``, in their listing order (each file's ``order``)."""
+    import yaml
+
+    found = []
+    for path in (CONF_DIR / "scenario").glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        found.append((int(data.get("order", 100)), path.stem))
+    return [name for _, name in sorted(found)]
 
 
 @dataclass
@@ -24,10 +37,7 @@ class OutputConfig:
 class CompareConfig:
     """``kohtaanto compare``: which scenarios, how many replications, how many workers."""
 
-    scenarios: list[str] = field(default_factory=lambda: [
-        "te_office", "kuntakokeilu", "coaching_intensity", "retraining", "wage_subsidy",
-        "strong_start", "outreach", "firm_point", "work_ability_team", "green_jobs", "retention",
-        "entrepreneurship", "mobility"])
+    scenarios: list[str] = field(default_factory=available_scenarios)  # all of conf/scenario/
     reference: str = "te_office"
     replications: int = 4
     scale: float = 0.1  # used unless scale= is given on the command line
@@ -178,3 +188,20 @@ def compose_config(overrides: list[str] | None = None):
 
     raw = compose_raw(overrides)
     return config_from_dict(OmegaConf.to_container(raw, resolve=True))
+
+
+def default_config(**overrides: Any) -> ModelConfig:
+    """The default configuration of ``kohtaanto run``, composed from ``conf/`` by Hydra.
+
+    Args:
+        **overrides: Hydra-style overrides, e.g. ``scale=0.1`` or ``economy.quit_rate=0.01``.
+    """
+    def value(v: Any) -> str:
+        # Strings are quoted so that commas, spaces and non-ASCII letters stay one value; lists
+        # and numbers keep Hydra's own syntax. (A group choice such as scenario=kuntakokeilu is
+        # a string as well, and Hydra accepts it quoted.)
+        if isinstance(v, str):
+            return "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return str(v)
+
+    return compose_config([f"{k}={value(v)}" for k, v in overrides.items()])

@@ -28,6 +28,7 @@ same way; an intervention defined in a notebook or a test registers itself when 
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -36,7 +37,7 @@ import numpy as np
 from model.calendar import parse_month
 from model.indices import nonzero
 from model.params import ConfigError, Settings, param
-from model.phases import HOOKS
+from model.phases import HOOKS, plan
 from model.statuses import GROUPS, N_STATUS, STATUS_LABELS, group_member
 
 if TYPE_CHECKING:
@@ -164,7 +165,7 @@ class Intervention:
         """Whether the intervention runs in month ``t``."""
         return self.p.enabled and self.start <= t <= self.end
 
-    #: A virtual trial restricting the intervention to its treated people (``scenarios.trial``).
+    #: A virtual trial restricting the intervention to its treated people (``scenarios.campaigns.trial``).
     trial: Any = None
 
     @classmethod
@@ -312,5 +313,30 @@ def registered() -> dict[str, type[Intervention]]:
     return dict(sorted(_REGISTRY.items(), key=lambda kv: (kv[1].order, kv[0])))
 
 
+def person_fields(classes: Iterable[type[Intervention]]) -> dict[str, tuple[Any, Any, bool]]:
+    """The per-person state the interventions ``classes`` declare, merged (see ``People``).
+
+    Two interventions may share a field (a grant's end month) if they declare it alike.
+    """
+    out: dict[str, tuple[Any, Any, bool]] = {}
+    for cls in classes:
+        for name, spec in cls.person_fields.items():
+            if out.setdefault(name, spec) != spec:
+                raise ConfigError(f"intervention {cls.name!r} declares person field {name!r} as "
+                                  f"{spec}, another as {out[name]}")
+    return out
+
+
+def month_plan(scenario: Any = None) -> list[dict[str, str]]:
+    """The month's plan (:func:`model.phases.plan`) with the interventions at each hook point.
+
+    ``scenario`` (a ``ScenarioConfig``) lists those it switches on; None lists every registered
+    intervention.
+    """
+    ivs = [(name, cls.hooks) for name, cls in registered().items()
+           if scenario is None or getattr(scenario, name).enabled]
+    return plan(ivs)
+
+
 #: Scenario fields of the core; no intervention may take these names.
-CORE_FIELDS = ("name", "description", "services", "municipal_from")
+CORE_FIELDS = ("name", "description", "order", "services", "municipal_from")

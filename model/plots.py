@@ -7,7 +7,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from calibration.observed import monthly_points
+from model.observed import monthly_points
 from model.output import atomic_write
 
 

@@ -9,6 +9,9 @@ Each phase draws from its own random stream (:mod:`model.rng`).
 from __future__ import annotations
 
 import copy
+import dataclasses
+import operator
+from functools import partial
 from typing import Any
 
 import mesa
@@ -26,9 +29,9 @@ from agents.wage_subsidy import WageSubsidyProgramme
 from model.benefits import BenefitRules
 from model.calendar import month_label, parse_month
 from model.config import ModelConfig, validate
-from model.indicators import Recorder
+from model.indicators import EVENTS, GROUPS, STOCKS, Recorder, _derive
 from model.indices import nonzero
-from model.intervention import Intervention, registered
+from model.intervention import Intervention, person_fields, registered
 from model.matching import MatchingInputs, application_weights, distance_matrix, match
 from model.params import freeze
 from model.phases import MONTH, Step, plan, plan_table
@@ -47,12 +50,38 @@ def _fit(factor: np.ndarray, capacity: int) -> np.ndarray:
     return np.concatenate([factor, np.ones(capacity - len(factor), factor.dtype)])
 
 
+#: The indicators Mesa's DataCollector (``RegionModel.datacollector``) reads at the end of every
+#: simulated month, for the region and group ``"all"``: the comparisons' headline outcomes
+#: (:data:`scenarios.campaigns.effects.HEADLINE`) that the recorder holds month by month, with the
+#: employment rate and the unemployed.
+HEADLINE = ("structural_unemployment", "unemployment_rate", "broad_unemployment", "employment",
+            "employment_rate", "unemployed", "long_term_unemployed", "activation_rate",
+            "education_level", "benefit_eur_state", "benefit_eur_municipal")
+
+
+def _headline(model: RegionModel, indicator: str) -> float:
+    """A DataCollector reporter: ``indicator`` in the month last collected (:meth:`collect`)."""
+    return model.headline[indicator]
+
+
 class RegionModel(mesa.Model):
     """Agent-based model of the five municipalities' labour market and employment services.
 
     Args:
         config: A validated configuration; ``None`` composes the default one from ``conf/``.
-        trial: A virtual trial (:class:`scenarios.trial.Trial`) run inside this model, or None.
+        trial: A virtual trial (:class:`scenarios.campaigns.trial.Trial`) run inside this model, or None.
+        rng: The run's seed under Mesa's name for it (``mesa.batch_run(RegionModel, ...,
+            rng=[1, 2])`` passes it): an int (Python or NumPy) is the ``seed`` setting, from which
+            every random stream of the model is spawned (:mod:`model.rng`), so
+            ``RegionModel(rng=5)`` is exactly ``RegionModel(seed=5)``. With a ``config`` it
+            replaces the config's seed (``dataclasses.replace(config, seed=rng)``), so one
+            configuration can be replicated over seeds. ``None`` keeps the configured seed (a
+            ``seed=`` override, else the config's, else the default 42). Unlike Mesa's default,
+            ``None`` draws no fresh entropy: ``batch_run(..., rng=[None] * 3)`` gives three
+            identical runs; give distinct ints. A ``seed=`` override that differs from ``rng``,
+            or any other kind of ``rng`` (a bool, a float, a ``numpy.random.Generator``, a
+            ``SeedSequence``, a list), raises ``TypeError``. Mesa's own ``self.rng`` and
+            ``self.random`` are seeded with the same seed; the model draws from its streams.
         **overrides: Hydra-style overrides applied to the default configuration when ``config``
             is None, e.g. ``RegionModel(scale=0.1, seed=3)``.
 
@@ -63,15 +92,32 @@ class RegionModel(mesa.Model):
         programmes: Educators' programmes; ``programmes.educators`` are the educator agents.
         municipalities: The municipality agents.
         t: Index of the month to be simulated next (0 = 2018-01).
+        datacollector: Mesa's ``DataCollector``: one row per simulated month, one column per
+            :data:`HEADLINE` indicator (region, group "all"), the values the recorder holds
+            (``series(name)``); it collects in the month's ``collect`` step, after the month is
+            recorded, and draws no random number.
+        headline: The :data:`HEADLINE` indicators of the month last collected (NaN before).
     """
 
-    def __init__(self, config: ModelConfig | None = None, trial: Any = None, **overrides: Any):
+    def __init__(self, config: ModelConfig | None = None, trial: Any = None, *,
+                 rng: int | np.integer | None = None, **overrides: Any):
+        if rng is not None:
+            if isinstance(rng, bool) or not isinstance(rng, int | np.integer):
+                raise TypeError(f"rng must be an int seed or None, got {type(rng).__name__} "
+                                f"{rng!r}; RegionModel spawns its random streams from one seed")
+            rng = operator.index(rng)
         if config is None:
-            from model.config import default_config
+            from model.hydra_config import default_config
 
             config = default_config(**overrides)
+            seed_keys = [k for k in overrides if k.lstrip("+~") == "seed"]
+            if rng is not None and seed_keys and config.seed != rng:
+                raise TypeError(f"rng={rng} and {seed_keys[0]}={overrides[seed_keys[0]]!r} "
+                                "name two different seeds; give one of them")
         elif overrides:
             raise TypeError("give either a config or overrides, not both")
+        if rng is not None and config.seed != rng:
+            config = dataclasses.replace(config, seed=rng)
         # The model keeps its own read-only copy: most settings are read here, at construction,
         # so a later change would be partly ignored (Settings raises on assignment instead).
         self.config = cfg = freeze(copy.deepcopy(validate(config)))
@@ -93,7 +139,8 @@ class RegionModel(mesa.Model):
         self.app_weights = application_weights(self.distance, len(self.sector_names), eco)
 
         self.municipalities = [Municipality(self, i, m) for i, m in enumerate(reg.municipalities)]
-        self.people: People = synthesise(cfg, rng, self.sector_shares)
+        self.people: People = synthesise(cfg, rng, self.sector_shares,
+                                         person_fields(registered().values()))
         self.firms = self._build_firms(rng)
         self.firms.separation_risk = SeparationRisk(self.people, cfg)
         self.total_base = float(self.firms.base.sum())
@@ -132,6 +179,10 @@ class RegionModel(mesa.Model):
                                                  if iv.name != self.wage_subsidy.name]
         self.recorder = Recorder(self.n_months, self.muni_names, cfg.scale, svc.plan_valid_months,
                                  cost_names=cost_names)
+        self.headline = dict.fromkeys(HEADLINE, float("nan"))
+        self._headline_at = [self.recorder.indicator_names.index(k) for k in HEADLINE]
+        self.datacollector = mesa.DataCollector(
+            model_reporters={k: partial(_headline, indicator=k) for k in HEADLINE})
         # Entries from outside the labour force scale with the municipality's unemployment odds
         # (relative to the outside population's average, so the region's total is unchanged).
         ur = np.array([m.unemployment_rate for m in reg.municipalities])
@@ -663,6 +714,21 @@ class RegionModel(mesa.Model):
         rec.set_region(t, "applications", float(getattr(self, "_applications", 0)))
         rec.set_region(t, "demand_index", float(self.demand[t]))
         rec.close(t, p, self.rules.entitled, p.take_transitions(), seekers)
+
+    def collect(self, t: int) -> None:
+        """Mesa's DataCollector reads the :data:`HEADLINE` indicators of month ``t``, just recorded.
+
+        All of them from one pass over the month's arrays, with the arithmetic of
+        ``Recorder.values(name, "region", "all", t, t)`` (so the values equal ``series(name)``
+        exactly), which would derive the rates once per indicator.
+        """
+        rec, sl, g = self.recorder, slice(t, t + 1), GROUPS.index("all")
+        counts = np.concatenate([rec.stocks[sl, g], rec.events[sl, g]], axis=-1) * (1.0 / rec.scale)
+        counts = counts.sum(axis=1)
+        derived, _ = _derive(counts, STOCKS + EVENTS)
+        month = np.concatenate([counts, derived], axis=-1)[0]
+        self.headline = dict(zip(HEADLINE, month[self._headline_at].tolist(), strict=True))
+        self.datacollector.collect(self)
 
     # ================================================================ results
     @property

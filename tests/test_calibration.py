@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 
 from calibration.calibrate import Calibration, calibrate
-from calibration.parameters import Parameter, apply, select
 from calibration.sensitivity import Campaign, check, run_campaign
 from calibration.targets import PATTERNS, distance, simulated, targets
 from model.hydra_config import compose_config
+from model.parameters import Parameter, apply, select
 from model.params import ConfigError
 from model.region_model import RegionModel
 
@@ -122,7 +122,7 @@ def test_bad_calibration_settings_are_refused(field, value, fragment):
 
 
 def test_install_replaces_both_files_or_neither(tmp_path):
-    from calibration.apps import install
+    from calibration.calibrate import install
 
     into = tmp_path / "conf"
     into.mkdir()
@@ -230,7 +230,7 @@ def test_calibrate_command_screens_then_calibrates_and_writes_the_fit(tmp_path):
 
     out = tmp_path / "cal"
     r = subprocess.run(
-        [sys.executable, "-m", "model.cli", "calibrate", "calibrate.screen=2",
+        [sys.executable, "-m", "scenarios.apps.cli", "calibrate", "calibrate.screen=2",
          "calibrate.screen_trajectories=2", "calibrate.design=4", "calibrate.seeds=1",
          "calibrate.local_iterations=2", "calibrate.scale=0.03", "calibrate.end=2020-12",
          "calibrate.parameters=[economy.quit_rate,economy.hire_scale,economy.vacancy_speed]",

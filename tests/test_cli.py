@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-KOHTAANTO = [sys.executable, "-m", "model.cli"]
+KOHTAANTO = [sys.executable, "-m", "scenarios.apps.cli"]
 
 
 def run(args, cwd):
@@ -76,7 +76,7 @@ def test_sweeps_the_check_cannot_expand_are_left_to_hydra(tmp_path):
 
 
 def test_a_large_sweep_is_checked_one_value_at_a_time():
-    from model.cli import _one_at_a_time
+    from scenarios.apps.cli import _one_at_a_time
 
     combos = [[f"a={a}", f"b={b}", f"c={c}"] for a in (1, 2, 3) for b in (4, 5) for c in (6, 7)]
     checked = _one_at_a_time(combos)

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from model.params import ConfigError
-from scenarios.compare import Horizons, check_settings, effects, run_comparison, summarise
-from scenarios.runner import Job, jobs_for, run_jobs, run_scenario_job
-from scenarios.trial import run_trial
+from scenarios.campaigns.compare import Horizons, check_settings, effects, run_comparison, summarise
+from scenarios.campaigns.runner import Job, jobs_for, run_jobs, run_scenario_job
+from scenarios.campaigns.trial import run_trial
 
 BASE = ["scale=0.03", "end=2022-06"]
-KOHTAANTO = [sys.executable, "-m", "model.cli"]
+KOHTAANTO = [sys.executable, "-m", "scenarios.apps.cli"]
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +118,7 @@ def test_comparison_windows_are_checked_and_cut_at_the_end_of_the_run():
 
 def test_parameter_draws_keep_the_parameters_set_on_the_command_line(tmp_path):
     from model.hydra_config import compose_config
-    from scenarios.compare import overridden_keys, with_parameter_draws
+    from scenarios.campaigns.compare import overridden_keys, with_parameter_draws
 
     draws = tmp_path / "draws.csv"
     pd.DataFrame({"economy.quit_rate": [0.001, 0.002], "economy.hire_scale": [1.1, 1.2],

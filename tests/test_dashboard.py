@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.dashboard import DashboardModel, figure, headline, lever_params
+from scenarios.apps.dashboard import DashboardModel, figure, headline, lever_params
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -52,7 +52,7 @@ def _free_port() -> int:
 def server(tmp_path_factory):
     port = _free_port()
     log = tmp_path_factory.mktemp("dash") / "server.log"
-    proc = subprocess.Popen([sys.executable, "-m", "model.cli", "dashboard", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "scenarios.apps.cli", "dashboard", "--port", str(port),
                              "--host", "127.0.0.1"], stdout=log.open("w"),
                             stderr=subprocess.STDOUT, cwd=tmp_path_factory.getbasetemp())
     url = f"http://127.0.0.1:{port}/"

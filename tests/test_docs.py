@@ -6,9 +6,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _gen():
-    spec = importlib.util.spec_from_file_location("gen_parameters",
-                                                  ROOT / "docs" / "gen_parameters.py")
+def _gen(name: str = "gen_parameters"):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "docs" / f"{name}.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -17,6 +16,23 @@ def _gen():
 def test_parameter_table_is_current():
     assert (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8") == _gen().render(), (
         "docs/parameters.md is out of date: run python docs/gen_parameters.py")
+
+
+def test_the_month_plan_in_the_model_description_is_the_one_that_runs():
+    import subprocess
+    import sys
+
+    gen = _gen("gen_plan")
+    doc = gen.documented((ROOT / "docs" / "model.md").read_text(encoding="utf-8"))
+    assert doc == gen.render(), "docs/model.md's plan is out of date: run python docs/gen_plan.py"
+    # the command line prints the same plan, and a built model runs it
+    out = subprocess.run([sys.executable, "-m", "scenarios.apps.cli", "plan", "--all"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip() == doc
+    from model.region_model import RegionModel
+
+    m = RegionModel(scale=0.01, end="2018-01")
+    assert m.plan_table() == doc
 
 
 def test_model_description_follows_odd():

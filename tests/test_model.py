@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calibration.observed import monthly_points
 from model.hydra_config import compose_config
 from model.indicators import EVENTS, STOCKS
+from model.observed import monthly_points
 from model.region_model import RegionModel
 from model.statuses import N_STATUS, Status
 
@@ -141,7 +141,7 @@ def test_indicator_months_compare_in_time_order(small_run):
 
 
 def test_keyword_overrides_may_hold_any_string():
-    from model.config import default_config
+    from model.hydra_config import default_config
 
     cfg = default_config(scale=0.05, scenario="kuntakokeilu", **{"region.hub": "Kärkölä"})
     assert cfg.region.hub == "Kärkölä" and cfg.scenario.name == "kuntakokeilu"
@@ -311,7 +311,7 @@ def test_self_employment_share_is_stationary_with_the_derived_entry_from_employm
 def test_seasonal_factors_are_derived_from_the_observed_national_series(small_config):
     """The declared factors are the ones the observed national counts give; they average 1,
     peak in July and December and bottom out in spring and autumn."""
-    from calibration.observed import seasonal_factors
+    from model.observed import seasonal_factors
 
     f = np.array(small_config.economy.seasonal_factors)
     assert f.tolist() == seasonal_factors()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from model.indices import nonzero
 from model.intervention import Eligibility, Intervention, InterventionParams
 from model.params import param
@@ -38,6 +40,8 @@ class Entrepreneurship(Intervention):
     name = "entrepreneurship"
     params = EntrepreneurshipParams
     order = 130
+    #: The month the grant or apprenticeship ends (-1: none); a change of status ends it.
+    person_fields = {"grant_end": (np.int16, -1, True)}
 
     def services(self, t: int) -> None:
         """Grants end (survive or not), pay running grants, start new businesses."""

@@ -130,6 +130,8 @@ class Apprenticeship(Intervention):
     name = "apprenticeship"
     params = ApprenticeshipParams
     order = 100
+    #: The month the grant or apprenticeship ends (-1: none); a change of status ends it.
+    person_fields = {"grant_end": (np.int16, -1, True)}
 
     def services(self, t: int) -> None:
         """Start apprenticeships; complete those that end."""

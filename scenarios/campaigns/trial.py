@@ -188,7 +188,7 @@ def run_trial(base_overrides: list[str], intervention: str, share: float, assign
     from model.hydra_config import compose_config
     from model.intervention import registered
     from model.output import write_model_config, write_table, write_text
-    from scenarios.runner import Job, claim_directory, load_results, replication_seed, run_jobs
+    from scenarios.campaigns.runner import Job, claim_directory, load_results, replication_seed, run_jobs
 
     t0 = validate_trial(intervention, share, assign, replications, follow_up)
     base = compose_config(list(base_overrides) + [f"seed={seed}"])
@@ -228,38 +228,3 @@ def _markdown(res: pd.DataFrame, intervention: str, share: float, assign: str, r
                      f"{r.effect:+.3f} [{r.effect_low:+.3f}, {r.effect_high:+.3f}] | "
                      f"{r.spillover:+.3f} [{r.spillover_low:+.3f}, {r.spillover_high:+.3f}] |")
     return "\n".join(lines) + "\n"
-
-
-def trial_app() -> None:
-    """``kohtaanto trial``: a Hydra app over the same configuration as ``run``."""
-    import logging
-
-    import hydra
-    from hydra.core.hydra_config import HydraConfig
-    from omegaconf import DictConfig
-
-    from model.cli import _fail, _model_overrides, check_workers, write_app_record
-    from model.hydra_config import CONF_DIR
-
-    @hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")
-    def app(cfg: DictConfig) -> None:
-        logging.getLogger("MESA").setLevel(logging.WARNING)
-        out = Path(HydraConfig.get().runtime.output_dir)
-        tc = cfg.trial
-        overrides = [f"scale={cfg.compare.scale}"] + _model_overrides()
-        try:
-            check_workers("trial.workers", tc.workers)
-            res = run_trial(overrides, tc.intervention, float(tc.share), tc.assign,
-                            int(tc.replications), list(tc.follow_up), int(cfg.seed), out,
-                            int(tc.workers))
-        except ConfigError as exc:
-            _fail(str(exc))
-        write_app_record(out, cfg, "trial", rows=len(res), scale=float(cfg.compare.scale),
-                         model_configs={"trial": "configs/trial.yaml"})
-        print(f"kohtaanto trial: results in {out / 'trial.md'}")
-        if len(res):
-            show = res[res.outcome.isin(["employed", "unemployed"])]
-            print(show[["months", "outcome", "treated", "control", "effect", "spillover"]]
-                  .round(3).to_string(index=False))
-
-    app()

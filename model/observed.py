@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-DATA = Path(__file__).resolve().parent / "data" / "observed.csv"
+DATA = Path(__file__).resolve().parents[1] / "calibration" / "data" / "observed.csv"
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 #: National TEM unemployed jobseekers: unadjusted end-of-month counts and Statistics Finland's trend.

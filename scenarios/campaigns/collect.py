@@ -10,14 +10,13 @@ against each swept parameter) into the sweep directory.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
 import yaml
 
-from model.output import atomic_write, write_table
+from model.output import atomic_write
 
 OUTCOMES = ("unemployment_rate", "structural_unemployment", "broad_unemployment", "employment",
             "activation_rate", "long_term_unemployed")
@@ -107,27 +106,3 @@ def plot(table: pd.DataFrame, sweep: Path) -> list[Path]:
         plt.close(fig)
         files.append(path)
     return files
-
-
-def collect_main(argv: list[str]) -> int:
-    """Command-line entry: ``kohtaanto collect <sweep dir>``."""
-    if len(argv) != 1 or argv[0] in ("-h", "--help"):
-        print("usage: kohtaanto collect <sweep directory>", file=sys.stderr)
-        return 2
-    sweep = Path(argv[0])
-    try:
-        table = collect(sweep)
-    except FileNotFoundError as exc:
-        print(f"kohtaanto collect: {exc}", file=sys.stderr)
-        return 2
-    write_table(sweep / "collected.parquet", table)
-    write_table(sweep / "collected.csv", table)
-    plot(table, sweep)
-    missing = unfinished(sweep)
-    print(f"kohtaanto collect: {len(table)} jobs; swept: {', '.join(swept_parameters(table))}; "
-          f"table {sweep / 'collected.csv'}")
-    if missing:
-        print(f"kohtaanto collect: {len(missing)} of {len(table) + len(missing)} jobs unfinished "
-              f"and left out: {', '.join(missing)} (run the sweep again to finish them)",
-              file=sys.stderr)
-    return 0

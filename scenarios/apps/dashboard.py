@@ -1,7 +1,7 @@
 """The planners' dashboard: a Mesa ``SolaraViz`` page (``kohtaanto dashboard``).
 
 Sliders and selectors for the scenario and its main levers — their ranges read from the declared
-parameters (``calibration.parameters``) — and live charts of the headline indicators for the chosen
+parameters (``model.parameters``) — and live charts of the headline indicators for the chosen
 scenario against the TE-office reference, run side by side with the same seed (common random
 numbers): unemployment rate by municipality, structural unemployment, activation rate and the
 municipalities' share of benefits. Small scale by default, so it stays responsive.
@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from model.calendar import month_label
+from model.hydra_config import available_scenarios
 from model.indicators import EVENTS, STOCKS
 from model.region_model import RegionModel
 
@@ -25,13 +26,13 @@ LEVERS = [
     ("subsidy_rate", "scenario.wage_subsidy.rate", "Wage subsidy rate from 2023-07"),
     ("training_capacity", "scenario.training.capacity", "Conversion training starts a month"),
 ]
-SCENARIOS = ["kuntakokeilu", "coaching_intensity", "wage_subsidy", "retraining", "strong_start",
-             "outreach", "firm_point", "work_ability_team", "green_jobs", "te_office"]
+#: The scenarios of ``conf/scenario/`` in their listing order, the reference last.
+SCENARIOS = [s for s in available_scenarios() if s != "te_office"] + ["te_office"]
 
 
 def _compose(scenario: str, scale: float, seed: int, values: dict[str, float]):
-    from calibration.parameters import apply
     from model.hydra_config import compose_config
+    from model.parameters import apply
 
     cfg = compose_config([f"scenario={scenario}", f"scale={scale}", f"seed={seed}"])
     return apply(cfg, values)
@@ -63,8 +64,8 @@ class DashboardModel(RegionModel):
 
 def lever_params() -> dict[str, dict[str, Any]]:
     """SolaraViz ``model_params``: a scenario selector and sliders over declared ranges."""
-    from calibration.parameters import select
     from model.hydra_config import compose_config
+    from model.parameters import select
 
     cfg = compose_config(["scenario=kuntakokeilu"])
     ranges = {p.name: p for p in select(cfg, [dotted for _, dotted, _ in LEVERS], spread=0.9)}

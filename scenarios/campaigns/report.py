@@ -11,9 +11,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from calibration.observed import monthly_points
+from model.observed import monthly_points
 from model.output import write_table, write_text
-from scenarios.compare import COMPONENTS, HEADLINE, headline_table
+from scenarios.campaigns.effects import COMPONENTS, HEADLINE, headline_table
 
 LABELS = {
     "structural_unemployment": "structurally unemployed (persons)",
