@@ -10,12 +10,13 @@ capacities and write back their monthly tallies.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import mesa
 import numpy as np
 
 from agents.people import People
+from model.config import ContactRule
 from model.indices import nonzero
 
 SPECIALISATIONS = ("general", "youth", "immigrants", "partial_work_ability")
@@ -42,22 +43,6 @@ class Coach(mesa.Agent):
 
 
 @dataclass
-class MeetingStyle:
-    """How a service meets its clients and what a meeting does."""
-
-    effort_boost: float  # extra search effort per face-to-face meeting
-    referral_probability: float  # to a vacancy, per meeting
-    training_referral: float  # per meeting
-    other_service_referral: float  # per meeting
-    subsidy_referral: float  # per meeting, after 6 months unemployed or with partial work ability
-    digital_share: float = 0.0  # share of meetings held in digital channels
-    digital_time: float = 1.0  # coach time of a digital meeting relative to face-to-face
-    digital_effect: float = 1.0  # effect of a digital meeting relative to face-to-face
-    workplace_share: float = 0.0  # share of meetings held at employers
-    specialist_bonus: float = 0.0  # extra effectiveness when a specialist meets their group
-
-
-@dataclass
 class MeetingResult:
     """Who was met this month and what came of it."""
 
@@ -68,6 +53,46 @@ class MeetingResult:
     other_service_referrals: np.ndarray
     subsidy_referrals: np.ndarray
     coach_time: float = 0.0  # meeting-hours used
+    #: Met people whose inactivity (not searching, not available) came to light.
+    detected: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+
+
+def contact_outcomes(rule: ContactRule, rng: np.random.Generator, people: People, t: int,
+                     met: np.ndarray, n_meetings: np.ndarray,
+                     strength: np.ndarray) -> MeetingResult:
+    """What the contact time of the people ``met`` does, under the service's ``rule``.
+
+    ``strength`` is each person's effective contacts this month (meetings weighted by the coach's
+    effectiveness and the channel). Every effect grows with it: extra search effort
+    (``effort_boost`` per contact), referrals to vacancies, training, other services and wage
+    subsidy (probability ``1 - (1 - p)^strength``) for the active, and the detection of
+    inactivity for the inactive.
+    """
+    people.last_meeting[met] = t
+    people.plan_date[met] = t
+    people.effort[met] += (rule.effort_boost * strength).astype(np.float32)
+
+    def refer(p: float, eligible: np.ndarray) -> np.ndarray:
+        if p <= 0.0:
+            return met[:0]
+        prob = 1.0 - (1.0 - p) ** strength[eligible]
+        cand = met[eligible]
+        return cand[rng.random(len(cand)) < prob]
+
+    # The inactive (not searching, not available) are referred nowhere; contact time may bring
+    # their inactivity to light instead.
+    inactive = people.inactive[met]
+    active = ~inactive
+    long = people.spell[met] >= 6
+    return MeetingResult(
+        met=met,
+        n_meetings=n_meetings,
+        vacancy_referrals=refer(rule.vacancy_referral, active),
+        training_referrals=refer(rule.training_referral, active),
+        other_service_referrals=refer(rule.other_service_referral, active),
+        subsidy_referrals=refer(rule.subsidy_referral, active & (long | people.partial_wa[met])),
+        detected=refer(rule.detection, inactive),
+    )
 
 
 def client_specialisation(people: People, idx: np.ndarray) -> np.ndarray:
@@ -89,14 +114,14 @@ class EmploymentService:
         n_coaches: Number of coaches at start.
         capacity: Meeting-hours a month per coach.
         effect_sd: Standard deviation of coaches' effectiveness around 1.
-        style: How meetings are held and what they do.
+        style: What the contact time does and through which channels (:class:`ContactRule`).
         rng: Stream for the coaches' effectiveness.
         scale: Simulated persons per real person (person-years are reported in real people).
         specialist_shares: Shares of coaches specialised in youth, immigrants, partial work ability.
     """
 
     def __init__(self, model: mesa.Model, provider: int, organisation: str, n_coaches: int,
-                 capacity: float, effect_sd: float, style: MeetingStyle,
+                 capacity: float, effect_sd: float, style: ContactRule,
                  rng: np.random.Generator, scale: float,
                  specialist_shares: tuple[float, float, float] = (0.0, 0.0, 0.0)):
         self.model = model
@@ -211,9 +236,6 @@ class EmploymentService:
         if st.specialist_bonus:
             fits = (self.spec[coach] > 0) & (self.spec[coach] == client_specialisation(people, met))
             eff = eff * np.where(fits, 1.0 + st.specialist_bonus, 1.0)
-        people.last_meeting[met] = t
-        people.plan_date[met] = t
-        people.effort[met] += (st.effort_boost * eff * effect).astype(np.float32)
         if st.workplace_share > 0:
             at_work = met[rng.random(len(met)) < 1.0 - (1.0 - st.workplace_share) ** n_meet]
             people.employer_contact[at_work] = t
@@ -225,25 +247,9 @@ class EmploymentService:
             c.meetings = int(h)
             c.caseload = int(k)
             c.time_used = float(u)
-
-        strength = effect * eff  # referrals grow with the effective contact
-
-        def refer(p: float, eligible: np.ndarray) -> np.ndarray:
-            prob = 1.0 - (1.0 - p) ** strength[eligible]
-            cand = met[eligible]
-            return cand[rng.random(len(cand)) < prob]
-
-        long = people.spell[met] >= 6
-        all_met = np.ones(len(met), bool)
-        return MeetingResult(
-            met=met,
-            n_meetings=n_meet,
-            vacancy_referrals=refer(st.referral_probability, all_met),
-            training_referrals=refer(st.training_referral, all_met),
-            other_service_referrals=refer(st.other_service_referral, all_met),
-            subsidy_referrals=refer(st.subsidy_referral, long | people.partial_wa[met]),
-            coach_time=float(time.sum()),
-        )
+        res = contact_outcomes(st, rng, people, t, met, n_meet, effect * eff)
+        res.coach_time = float(time.sum())
+        return res
 
 
 def te_office_need(people: People, clients: np.ndarray, t: int, interval: float,

@@ -65,13 +65,16 @@ FIELDS: dict[str, tuple[Any, Any]] = {
     "employer_contact": (np.int16, -999),  # month of the last coaching meeting at an employer
     "service_gain": (np.float32, 0.0),  # employability gain when the current service ends
     "service_kind": (np.int8, 0),  # which programme the current service belongs to (0 = baseline)
+    "inactive": (np.bool_, False),  # not searching or not available (the register does not know)
+    "sanction_days": (np.float32, 0.0),  # benefit days still withheld by a waiting period
+    "obligation_failures": (np.uint8, 0),  # failures of the job-search obligation this period
     "month_code": (np.uint8, 0),  # group flags at the start of the month (or at entry)
     "unemp_months16": (np.uint8, 0),  # months unemployed in the last 16, at the last month end
     "work_months28": (np.uint8, 0),  # months employed in the last 28, at the last month end
 }
 
 #: Fields :meth:`People.move` to ``EMPTY`` resets (:meth:`People.leave` resets the others).
-_SET_BY_MOVE_TO_EMPTY = {"status", "spell", "service_end", "service_kind", "temp_laid",
+_SET_BY_MOVE_TO_EMPTY = {"status", "spell", "service_end", "service_kind", "temp_laid", "inactive",
                          "coach", "benefit", "effort", "employer", "programme", "lt_before_service"}
 
 POP16 = np.array([bin(i).count("1") for i in range(1 << 16)], dtype=np.uint8)
@@ -247,6 +250,11 @@ class People:
         self.service_end[idx] = -1
         self.service_kind[idx] = 0
         self.temp_laid[idx] = False
+        self.inactive[idx] = False
+        # Work ends a waiting period and the count of obligation failures.
+        working = idx[new_arr <= Status.SUBSIDISED]
+        self.sanction_days[working] = 0.0
+        self.obligation_failures[working] = 0
         for name, empty in self._reset_on_move:
             getattr(self, name)[idx] = empty
 

@@ -71,8 +71,6 @@ class WageSubsidyParams(InterventionParams):
                                 source=f"{OBS}: standard duration 5 or 10 months")
     monthly_pay: float = param(2800.0, 0.0, 20000.0, unit="EUR a month",
                                source="assumption: pay cost of a subsidised job")
-    referral: float = param(0.06, 0.0, 1.0, unit="per coach meeting, after 6 months",
-                            source="assumption: calibrated to the services' volumes")
     employer_weights: list[float] = param([0.5, 0.3, 0.2], 0.0, 1.0,
                                           unit="private / municipality / third sector",
                                           source="assumption")

@@ -18,7 +18,7 @@ PARAMS = ["economy.quit_rate", "economy.hire_scale", "economy.duration_penalty",
           "economy.network_share", "economy.commute_friction_per_km", "economy.layoff_speed",
           "economy.temporary_layoff_share", "economy.recall_rate", "economy.other_field_fit",
           "economy.score_noise_sd", "economy.applications_per_month",
-          "scenario.services.meeting_effort_boost", "scenario.services.referral_probability",
+          "scenario.services.contact.effort_boost", "scenario.services.contact.vacancy_referral",
           "scenario.services.effort_decay", "region.population.outside_reentry_rate"]
 
 

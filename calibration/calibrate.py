@@ -230,7 +230,7 @@ def fit_report(base, values: dict[str, float], tg: pd.DataFrame, out: Path, seed
 
 
 def untargeted_values(model, end: int) -> pd.DataFrame:
-    """Observed figures the calibration does not fit, beside the run's values (2018 to ``end``).
+    """Exits to services by duration and the destinations of ended spells beside the run's values.
 
     Exits to services by duration, and the destinations of ended spells (the model's spells that
     ended in education, about 1 %, have no register counterpart here).

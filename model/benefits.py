@@ -34,6 +34,11 @@ class Payments:
     person: np.ndarray
     euros: np.ndarray
     municipal: np.ndarray
+    #: Benefit days withheld by a waiting period, and the euros they would have paid.
+    days_lost: np.ndarray | None = None
+    withheld: np.ndarray | None = None
+    #: Whose benefit the activation model cut this month.
+    cut: np.ndarray | None = None
 
 
 class BenefitRules:
@@ -47,6 +52,11 @@ class BenefitRules:
         self.starts = np.array(starts)[order]
         self.condition_change = parse_month(rules.work_condition_change)
         self.accrual_end = parse_month(rules.subsidised_work_accrues_until)
+        ob = rules.obligations
+        # The activation model's first review period ended three months after it began.
+        self.activation = (parse_month(ob.activation_model_start) + ob.activation_review_months,
+                           parse_month(ob.activation_model_end))
+        self.review_mask = np.uint16((1 << ob.activation_review_months) - 1)
 
     def regime(self, t: int) -> FinancingRegime:
         """The financing regime in force in month ``t``."""
@@ -93,7 +103,20 @@ class BenefitRules:
         self.assign(people, t, idx)  # after this everyone in idx has a benefit
         days = cfg.days_per_month
         erb = people.benefit[idx] == Benefit.EARNINGS_RELATED
-        euros = days * cfg.basic_daily_allowance * np.where(erb, cfg.earnings_related_multiplier, 1.0)
+        # A waiting period withholds its days; the rest of the month is paid.
+        lost = np.minimum(people.sanction_days[idx], np.float32(days))
+        people.sanction_days[idx] -= lost
+        paid_days = days - lost.astype(float)
+        full = days * cfg.basic_daily_allowance * np.where(erb, cfg.earnings_related_multiplier, 1.0)
+        euros = full * (paid_days / days)
+        # The activation model (2018-2019): a cut for the continuously unemployed of the review
+        # period (no work, no services at its month ends); partial work ability is exempt.
+        cut = None
+        if self.activation[0] <= t <= self.activation[1]:
+            un = people.status[idx] == Status.UNEMPLOYED
+            cut = un & ((people.unemp_hist[idx] & self.review_mask) == self.review_mask)
+            cut &= ~people.partial_wa[idx]
+            euros = euros * np.where(cut, 1.0 - cfg.obligations.activation_cut, 1.0)
 
         regime = self.regime(t)
         if regime.basis == "labour_market_subsidy_days":
@@ -111,14 +134,15 @@ class BenefitRules:
         shares = np.concatenate([[0.0], regime.municipal_shares])
         municipal = euros * shares[k] * liable
 
-        people.ub_days[idx] += days
+        people.ub_days[idx] += paid_days
         # Index lists rather than boolean masks: faster when both kinds are common.
-        basic, on_erb = idx[nonzero(~erb)], idx[nonzero(erb)]
+        basic, on_erb = nonzero(~erb), nonzero(erb)
         # The 2015 rule counts labour-market-subsidy days paid on grounds of unemployment: the
         # state pays the subsidy during services, and those days do not count.
-        people.lms_days[basic[people.status[basic] == Status.UNEMPLOYED]] += days
-        left = people.erb_days_left[on_erb] - days
-        people.erb_days_left[on_erb] = np.maximum(left, 0.0)
-        exhausted = on_erb[left <= 0]
+        unemployed_basic = basic[people.status[idx[basic]] == Status.UNEMPLOYED]
+        people.lms_days[idx[unemployed_basic]] += paid_days[unemployed_basic]
+        left = people.erb_days_left[idx[on_erb]] - paid_days[on_erb]
+        people.erb_days_left[idx[on_erb]] = np.maximum(left, 0.0)
+        exhausted = idx[on_erb][left <= 0]
         people.benefit[exhausted] = Benefit.BASIC
-        return Payments(idx, euros, municipal)
+        return Payments(idx, euros, municipal, lost, full - full * (paid_days / days), cut)

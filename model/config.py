@@ -109,6 +109,53 @@ class PopulationConfig(Settings):
     unemployed_to_outside_rate: float = param(
         0.012, 0.0, 0.1, unit="per month", source=f"{EVID}TEM 2015: 6 % of ended spells out of the "
         "labour force and 16 % lapsed registration, with exits ~0.11 a month")
+    # ---- registration: inactivity, missed contacts, lapses and returns (docs/model.md 7.31)
+    inactivity_rate: float = param(
+        0.02, 0.0, 0.3, unit="per month, of the registered unemployed",
+        source="assumption: some of the registered stop searching or become unavailable (care, "
+        "illness, informal work) without telling the service; calibrated to the destinations of "
+        f"ended spells ({EVID}TEM 2015: 6 % out of the labour force, 16 % lapsed)")
+    inactive_effort: float = param(0.2, 0.0, 1.0, unit="x search effort while inactive",
+                                   source="assumption: the inactive hardly search")
+    miss_rate: float = param(
+        0.03, 0.0, 0.5, unit="probability of missing a contact asked (meeting, job-search report)",
+        source="assumption: a missed contact ends the registration (Act on Public Employment and "
+        "Business Service 916/2012 ch. 2 §; from 2022-05 act 380/2022); calibrated to the lapsed "
+        f"share of ended spells, 16 % ({EVID}TEM 2015)")
+    miss_inactive: float = param(5.0, 1.0, 30.0, unit="x miss_rate while inactive",
+                                 source="assumption: those who stopped searching keep fewer contacts")
+    miss_earnings_related: float = param(
+        0.5, 0.0, 1.0, unit="x miss_rate on earnings-related allowance",
+        source="assumption: more to lose by a lapsed registration (the allowance needs it)")
+    miss_without_benefit: float = param(
+        3.0, 1.0, 20.0, unit="x miss_rate while no benefit is paid (a waiting period)",
+        source="assumption: people with no benefit have least reason to stay registered")
+    miss_young: float = param(1.5, 1.0, 5.0, unit="x miss_rate under 25",
+                              source="assumption: the young leave the register more often")
+    unavailable_share: float = param(
+        0.4, 0.0, 1.0, unit="share of detected inactivity that is unavailability (registration "
+        "ends: out of the labour force)", source="assumption: the rest fail the job-search "
+        "obligation and face the rules' sanctions")
+    reregistration_rate: float = param(
+        0.12, 0.0, 1.0, unit="per month, of the lapsed",
+        source="assumption: lapsed registrations are renewed within months (a new spell, the "
+        "history kept); calibrated to the inflow into unemployment")
+    lapsed_search_effort: float = param(0.5, 0.0, 1.0, unit="x an unemployed person's search effort",
+                                        source="assumption: the lapsed search on their own")
+    lapsed_exit_rate: float = param(0.05, 0.0, 1.0, unit="per month, lapsed -> outside the labour "
+                                    "force", source="assumption: some stop searching")
+    threat_effort: float = param(
+        0.1, 0.0, 1.0, unit="x extra search effort of benefit recipients while a sanctioned "
+        "obligation is in force", source="assumption; ex ante effect of monitoring and sanctions "
+        "(Lalive, van Ours & Zweimüller 2005, JEEA 3(6): warnings raise exits before any sanction)")
+    sanction_effort: float = param(
+        0.5, 0.0, 3.0, unit="extra search effort after a sanction",
+        source="assumption; ex post effect (Lalive et al. 2005; Arni, Lalive & van Ours 2013, JAE "
+        "28: sanctions raise exits to work and out of the labour force)")
+    sanction_lapse: float = param(
+        0.15, 0.0, 1.0, unit="probability a sanctioned person leaves the register",
+        source="assumption; Arni, Lalive & van Ours 2013: sanctions raise exits from the register "
+        "besides exits to work")
     student_enrol_rate_young_unemployed: float = param(0.01, 0.0, 0.2, unit="per month, under 25",
                                                        source="assumption")
 
@@ -326,6 +373,50 @@ class FinancingRegime(Settings):
 
 
 @dataclass
+class ObligationRules(Settings):
+    """The job-search obligations and their sanctions, each on its dates (docs/model.md 7.32).
+
+    Benefit days here are payment days (5 a week). Sources: docs/rules_sources.md.
+    """
+
+    activation_model_start: str = "2018-01"  # Act 1138/2017 (HE 124/2017), from 2018-01-01
+    activation_model_end: str = "2019-12"  # repealed from 2020-01-01 (HE 80/2019)
+    activation_cut: float = param(
+        0.0465, 0.0, 0.5, unit="share of the benefit cut for the next review period",
+        source="Act 1138/2017, Unemployment Security Act 1290/2002 ch. 6 §3a: 4.65 % for the next "
+        "65 payment days unless 18 hours of work, self-employment income (EUR 241.04 a month in "
+        "2018) or 5 days of services in the previous 65 (not compounding)")
+    activation_review_months: int = param(3, 1, 12, unit="months (65 payment days)",
+                                          source="Act 1138/2017: a 65-payment-day review period")
+    old_waiting_days: float = param(
+        43.0, 0.0, 365.0, unit="payment days withheld for neglecting the job search, before "
+        "nordic_start", source="Unemployment Security Act 1290/2002 ch. 2a as in force to "
+        "2022-05-01: 60 calendar days (43 payment days) for not applying for a job the TE office "
+        "offered (Aaria fund, 2022-04); refusals of work could bring up to 90 days")
+    nordic_start: str = "2022-05"  # HE 167/2021; Acts 1379/2021 and 1380/2021, from 2022-05-02
+    report_detection: float = param(
+        0.5, 0.0, 1.0, unit="probability the monthly job-search report shows an inactive "
+        "recipient's failure", source="assumption: the report (4 applications a month as a rule, "
+        "HE 167/2021) is checked by caseworkers")
+    nordic_waiting_days: list[float] = param(
+        [0.0, 5.0, 10.0], 0.0, 365.0, unit="payment days withheld at the 1st, 2nd, 3rd failure "
+        "within 12 months (0: a reminder)", source="Act 1380/2021, Unemployment Security Act ch. "
+        "2a: a reminder, then 7 and 14 calendar days (5 and 10 payment days, Kela)")
+    work_requirement_days: float = param(
+        60.0, 0.0, 365.0, unit="payment days withheld at the next failure (the work requirement)",
+        source="Act 1380/2021: a work requirement of 12 weeks (of work or services) before the "
+        "benefit returns; modelled as 12 weeks without benefit unless the person finds work")
+    tyke_start: str = "2026-03"  # HE 108/2025: the stricter sanctions apply from 2026-03-01
+    tyke_waiting_days: list[float] = param(
+        [5.0], 0.0, 365.0, unit="payment days withheld at the 1st failure from tyke_start",
+        source="HE 108/2025 (enacted; sanctions from 2026-03-01): 7 calendar days at the first "
+        "failure, no reminder")
+    tyke_work_requirement_days: float = param(
+        30.0, 0.0, 365.0, unit="payment days withheld at the 2nd failure from tyke_start",
+        source="HE 108/2025: a 6-week work requirement at the second failure")
+
+
+@dataclass
 class RulesConfig(Settings):
     """Benefit entitlement and financing rules."""
 
@@ -347,9 +438,47 @@ class RulesConfig(Settings):
     work_condition_change: str = "2024-09"
     subsidised_work_accrues_until: str = "2023-12"
     regimes: list[FinancingRegime] = field(default_factory=list)
+    obligations: ObligationRules = field(default_factory=lambda: ObligationRules())
 
 
 # ------------------------------------------------------------------------------------ scenario
+@dataclass
+class ContactRule(Settings):
+    """What a client's contact time with a caseworker does: one rule every service uses.
+
+    A *contact* is one face-to-face meeting's worth of caseworker time, weighted by the coach's
+    effectiveness (a digital meeting counts ``digital_effect``); every effect is per contact, so a
+    service acts through the contact time its capacity allows. The public service's values are the
+    defaults; personal coaching and strong start set their own (their modules give the reasons).
+    """
+
+    effort_boost: float = param(0.25, 0.0, 3.0, unit="extra search effort per contact",
+                                source=f"{EVID}Huuskonen 2023, interviews raise the hazard into work")
+    vacancy_referral: float = param(0.3, 0.0, 1.0, unit="probability of a vacancy referral per contact",
+                                    source="assumption")
+    training_referral: float = param(0.08, 0.0, 1.0, unit="per contact", source="assumption: with "
+                                     f"other services gives the exits to services of {EVID}TEM 2015")
+    other_service_referral: float = param(0.12, 0.0, 1.0, unit="per contact",
+                                          source="assumption: as training_referral")
+    subsidy_referral: float = param(0.06, 0.0, 1.0, unit="per contact, after 6 months unemployed "
+                                    "or with partial work ability",
+                                    source="assumption: calibrated to the services' volumes")
+    detection: float = param(0.3, 0.0, 1.0, unit="probability per contact that a client's "
+                             "inactivity (not searching, not available) comes to light",
+                             source="assumption: monitoring works through meetings (Lalive, van "
+                             "Ours & Zweimüller 2005, JEEA 3(6); Arni, Lalive & van Ours 2013, JAE 28)")
+    digital_share: float = param(0.0, 0.0, 1.0, unit="share of meetings in digital channels",
+                                 source="assumption: the public service meets face to face")
+    digital_time: float = param(1.0, 0.05, 1.0, unit="coach time of a digital meeting",
+                                source="assumption: digital is cheaper per contact")
+    digital_effect: float = param(1.0, 0.0, 1.0, unit="effect of a digital meeting",
+                                  source="assumption: digital is weaker")
+    workplace_share: float = param(0.0, 0.0, 1.0, unit="share of meetings at employers",
+                                   source="assumption: the public service meets at its office")
+    specialist_bonus: float = param(0.0, 0.0, 2.0, unit="extra effectiveness of a specialist "
+                                    "with their group", source="assumption")
+
+
 @dataclass
 class ServicesConfig(Settings):
     """The public employment service that serves jobseekers (the state TE office by default)."""
@@ -367,19 +496,13 @@ class ServicesConfig(Settings):
         "(70 M EUR a year) but not the staff they were added to")
     nordic_early_meetings: float = param(2.0, 0.0, 4.0, unit="meetings a month, first 3 months",
                                          source=f"{OBS}: Nordic model, every 2 weeks")
-    meeting_effort_boost: float = param(0.25, 0.0, 3.0, unit="effort per meeting",
-                                        source=f"{EVID}Huuskonen 2023, interviews raise the hazard")
+    contact: ContactRule = field(default_factory=ContactRule)
     effort_decay: float = param(0.6, 0.0, 1.0, unit="share of extra effort kept a month",
                                 source="assumption")
     advisor_effect_sd: float = param(0.13, 0.0, 1.0, unit="sd of advisor effectiveness",
                                      source=f"{EVID}IFAU WP 2011:10, 1 sd ~ 13 %")
-    referral_probability: float = param(0.3, 0.0, 1.0, unit="per meeting", source="assumption")
     referral_boost: float = param(3.0, 1.0, 10.0, unit="x score",
                                   source=f"{EVID}Bollens & Cockx 2017: matched referral triples exits")
-    training_referral: float = param(0.08, 0.0, 1.0, unit="per meeting", source="assumption: "
-                                     f"with other services gives the exits to services of {EVID}TEM 2015")
-    other_service_referral: float = param(0.12, 0.0, 1.0, unit="per meeting",
-                                          source="assumption: as training_referral")
     service_wait_months: float = param(
         1.5, 0.0, 12.0, unit="months, mean wait from a referral to the service's start",
         source=f"assumption, set to {EVID}TEM 2015 exits to services by duration: 0.080 a month in "

@@ -64,7 +64,12 @@ CALIBRATED = ["economy.quit_rate", "economy.hire_scale", "economy.duration_penal
               "economy.employability_sd",
               "economy.demand_elasticity", "economy.vacancy_speed", "economy.discouragement",
               "region.population.unemployed_to_outside_rate", "economy.seasonality",
-              "region.population.initial_selection_hazard", "economy.recall_rate"]
+              "region.population.initial_selection_hazard", "economy.recall_rate",
+              # the register's own flows (docs/model.md 7.31-7.32)
+              "region.population.inactivity_rate", "region.population.miss_rate",
+              "region.population.reregistration_rate", "region.population.unavailable_share",
+              "scenario.services.contact.detection", "scenario.services.contact.training_referral",
+              "scenario.services.contact.other_service_referral"]
 
 
 @dataclass
@@ -73,7 +78,7 @@ class SensitivityConfig:
 
     method: str = "morris"
     parameters: list[str] = field(default_factory=lambda: list(CALIBRATED) + [
-        "scenario.services.meeting_effort_boost", "scenario.services.referral_probability",
+        "scenario.services.contact.effort_boost", "scenario.services.contact.vacancy_referral",
         "scenario.services.service_wait_months", "economy.network_share",
         "economy.commute_friction_per_km"])
     bounds: dict[str, list[Any]] = field(default_factory=dict)  # [low, high] by parameter
@@ -106,7 +111,14 @@ class CalibrateConfig:
     bounds: dict[str, list[Any]] = field(default_factory=lambda: {
         "economy.duration_penalty": [0.03, 0.10], "economy.employability_sd": [0.4, 1.6],
         "economy.seasonality": [0.5, 2.0], "region.population.initial_selection_hazard": [0.03, 0.4],
-        "economy.recall_rate": [0.1, 0.9]})
+        "economy.recall_rate": [0.1, 0.9],
+        "region.population.unemployed_to_outside_rate": [0.0002, 0.006],
+        "region.population.inactivity_rate": [0.003, 0.06], "region.population.miss_rate": [0.005, 0.08],
+        "region.population.reregistration_rate": [0.03, 0.4],
+        "region.population.unavailable_share": [0.1, 0.9],
+        "scenario.services.contact.detection": [0.05, 0.8],
+        "scenario.services.contact.training_referral": [0.03, 0.2],
+        "scenario.services.contact.other_service_referral": [0.04, 0.3]})
     spread: float = 0.5
     design: int = 192
     seeds: int = 3

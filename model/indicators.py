@@ -8,8 +8,9 @@ real people, and rates derived, when the tidy table is built (:meth:`Recorder.to
 
 Definitions (Finnish employment service statistics):
 
-* labour force = employed + self-employed + wage-subsidised + unemployed;
-  unemployment rate = unemployed / labour force;
+* labour force = employed + self-employed + wage-subsidised + unemployed + lapsed (without work and
+  searching on their own, not registered: counted as the Labour Force Survey counts the
+  unemployed); unemployment rate = registered unemployed / labour force;
 * in services = wage-subsidised + labour-market training + other services;
   activation rate = in services / (unemployed + in services); broad unemployment = both;
 * structural unemployment, the month-end sum of (1) long-term unemployed (≥ 12 months continuously),
@@ -91,7 +92,7 @@ def by_group(counts: np.ndarray) -> np.ndarray:
 
 STOCKS = [
     "working_age", "employed", "self_employed", "subsidised", "unemployed", "temporarily_laid_off",
-    "training", "other_service", "students", "outside_labour_force", "long_term_unemployed",
+    "training", "other_service", "students", "outside_labour_force", "lapsed", "long_term_unemployed",
     "structural_long_term", "structural_comparable", "structural_after_service",
     "structural_service_to_service", "in_services_after_long_term", "ltu_risk",
     "plans_up_to_date", "earnings_related_recipients", "basic_benefit_recipients",
@@ -105,7 +106,12 @@ EVENTS = [
     "subsidy_starts_municipality", "subsidy_starts_third_sector", "benefit_eur",
     "benefit_eur_municipal", "benefit_eur_state", "service_cost_eur",
     "programme_cost_eur_state", "programme_cost_eur_municipal",
+    "spells_ended_to_lapsed", "reregistrations", "missed_contacts", "inactivity_detected",
+    "reminders", "waiting_periods", "work_requirements", "activation_cuts", "benefit_days_lost",
+    "benefit_eur_withheld",
 ]
+#: Destinations of ended unemployment spells (:data:`DESTINATION`), in their index order.
+DESTINATIONS = ("work", "services", "education", "outside", "leaving", "lapsed")
 REGION = [
     "advisors", "advisor_person_years", "advisor_cost_eur", "advisor_cost_eur_municipal",
     "clients", "waiting_for_service", "vacancies_public", "vacancies_hidden",
@@ -121,6 +127,7 @@ DESTINATION[[Status.SUBSIDISED, Status.TRAINING, Status.OTHER_SERVICE]] = 1
 DESTINATION[Status.STUDENT] = 2
 DESTINATION[Status.OUTSIDE] = 3
 DESTINATION[Status.EMPTY] = 4  # left the model: out-migration, death, or reaching 65
+DESTINATION[Status.LAPSED] = 5  # registration lapsed: left the register without a job
 #: Duration buckets of the exit-rate profile: elapsed months of unemployment, as in the register.
 DURATION_EDGES = np.array([1, 3, 6, 12, 18, 24])
 DURATION_LABELS = ["<1", "1-3", "3-6", "6-12", "12-18", "18-24", ">24"]
@@ -146,7 +153,7 @@ class Recorder:
         self.stock_by_status = np.zeros((n_months, N_STATUS + 1, self.M), dtype=np.int64)
         self.initial_by_status = np.zeros((N_STATUS + 1, self.M), dtype=np.int64)
         self.duration_stock = np.zeros((n_months, SPELL_BINS))
-        self.duration_exits = np.zeros((n_months, 5, SPELL_BINS))
+        self.duration_exits = np.zeros((n_months, len(DESTINATIONS), SPELL_BINS))
         self._ev = {k: i for i, k in enumerate(EVENTS)}
         self._st = {k: i for i, k in enumerate(STOCKS)}
         self._rg = {k: i for i, k in enumerate(REGION)}
@@ -230,17 +237,18 @@ class Recorder:
         leaving = (tr.old == un) & (tr.new != un)
         dest = DESTINATION[tr.new[leaving]]
         n_base = N_COMBO * self.M
-        ended = np.bincount(dest * n_base + key[leaving], minlength=5 * n_base).reshape(5, n_base)
-        for d, name in enumerate(("spells_ended_to_work", "spells_ended_to_services",
-                                  "spells_ended_to_education", "spells_ended_to_outside",
-                                  "spells_ended_to_leaving")):
-            self._month_events[:, self._ev[name]] += ended[d]
+        nd = len(DESTINATIONS)
+        ended = np.bincount(dest * n_base + key[leaving], minlength=nd * n_base).reshape(nd, n_base)
+        for d, name in enumerate(DESTINATIONS):
+            self._month_events[:, self._ev[f"spells_ended_to_{name}"]] += ended[d]
         entering = (tr.new == un) & (tr.old != un)
         self._month_events[:, self._ev["inflow_to_unemployment"]] += np.bincount(
             key[entering], minlength=n_base)
+        self._month_events[:, self._ev["reregistrations"]] += np.bincount(
+            key[entering & (tr.old == Status.LAPSED)], minlength=n_base)
         spell = np.minimum(tr.spell[leaving], SPELL_BINS - 1)
         nb = SPELL_BINS
-        self.duration_exits[t] = np.bincount(dest * nb + spell, minlength=5 * nb).reshape(5, nb)
+        self.duration_exits[t] = np.bincount(dest * nb + spell, minlength=nd * nb).reshape(nd, nb)
 
     def close(self, t: int, people: People, entitled_fn, transitions: Transitions,
               is_seeker: np.ndarray | None = None) -> None:
@@ -308,7 +316,8 @@ class Recorder:
         for name, s in (("employed", Status.EMPLOYED), ("self_employed", Status.SELF_EMPLOYED),
                         ("subsidised", Status.SUBSIDISED), ("unemployed", Status.UNEMPLOYED),
                         ("training", Status.TRAINING), ("other_service", Status.OTHER_SERVICE),
-                        ("students", Status.STUDENT), ("outside_labour_force", Status.OUTSIDE)):
+                        ("students", Status.STUDENT), ("outside_labour_force", Status.OUTSIDE),
+                        ("lapsed", Status.LAPSED)):
             S[..., col[name]] = by_s[..., s]
         S[..., col["long_term_unemployed"]] = ga[:, :, Status.UNEMPLOYED, 1]
         S[..., col["structural_long_term"]] = ga[:, :, Status.UNEMPLOYED, 1]
@@ -446,7 +455,7 @@ class Recorder:
         stock = stock_by_elapsed(self.duration_stock[sl].sum(axis=0))
         exits = exits_by_elapsed(self.duration_exits[sl].sum(axis=0))
         rows = []
-        for d, label in enumerate(["work", "services", "education", "outside", "leaving"]):
+        for d, label in enumerate(DESTINATIONS):
             rows.append(pd.Series(exits[d] / np.maximum(stock, 1e-9), index=DURATION_LABELS,
                                   name=f"exit_to_{label}"))
         return pd.DataFrame(rows).T.rename_axis("duration_months")
@@ -454,13 +463,17 @@ class Recorder:
     def destination_shares(self, start: int = 0, end: int | None = None) -> pd.Series:
         """Shares of the unemployment spells ended in the period, by destination.
 
-        Destinations: work, services, education, outside; spells of people who left the model
-        (moving away, death, age 65) are not counted.
+        Destinations: work, services, education, out of the labour force, lapsed registration; as
+        in the register, the denominator is every ended spell except those of people who left the
+        region or the age band (moving away, death, age 65), which are reported apart
+        (``spells_ended_to_leaving``).
         """
         end = self.T - 1 if end is None else end
-        ended = self.duration_exits[start:end + 1].sum(axis=(0, 2))[:4]
+        by_dest = self.duration_exits[start:end + 1].sum(axis=(0, 2))
+        keep = [d for d, name in enumerate(DESTINATIONS) if name != "leaving"]
+        ended = by_dest[keep]
         return pd.Series(ended / max(ended.sum(), 1e-9),
-                         index=["work", "services", "education", "outside"], name="share")
+                         index=[DESTINATIONS[d] for d in keep], name="share")
 
 
 def _derive(counts: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -475,14 +488,16 @@ def _derive(counts: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str]
             return np.where(b > 0, a / b, np.nan)
 
     employment = c("employed") + c("self_employed") + c("subsidised")
-    labour_force = employment + c("unemployed")
+    # The lapsed are without work and searching on their own: in the labour force (as the Labour
+    # Force Survey counts the unemployed), though not registered unemployed.
+    labour_force = employment + c("unemployed") + c("lapsed")
     in_services = c("subsidised") + c("training") + c("other_service")
     jobseekers = c("unemployed") + in_services
     structural = (c("structural_long_term") + c("structural_comparable")
                   + c("structural_after_service") + c("structural_service_to_service"))
     ended = (c("spells_ended_to_work") + c("spells_ended_to_services")
              + c("spells_ended_to_education") + c("spells_ended_to_outside")
-             + c("spells_ended_to_leaving"))
+             + c("spells_ended_to_lapsed") + c("spells_ended_to_leaving"))
     d = {
         "employment": employment,
         "labour_force": labour_force,

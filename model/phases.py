@@ -76,6 +76,7 @@ MONTH: tuple[Phase, ...] = (
         hook("services", "interventions act: their meetings, services and placements"),
         own("referral_starts", "referrals whose wait ends start training or another service"),
         own("service_costs", "trainee- and client-months are paid by municipality"),
+        own("registration", "inactivity begins; job-search reports checked; the lapsed return"),
     )),
     Phase("matching", "Applications, employers' screening and hiring.", (
         own("search_effort", "who searches and how hard; referrals made this month"),

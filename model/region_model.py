@@ -18,7 +18,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from agents.coaches import EmploymentService, MeetingResult, MeetingStyle, te_office_need
+from agents.coaches import EmploymentService, MeetingResult, te_office_need
 from agents.educators import DEGREE, TRAINING, Programmes
 from agents.firms import Firms, SeparationRisk, demand_drop, demand_index
 from agents.migration import emigration, in_migration, out_migration, out_migration_hazard
@@ -35,6 +35,7 @@ from model.intervention import Intervention, person_fields, registered
 from model.matching import MatchingInputs, application_weights, distance_matrix, match
 from model.params import freeze
 from model.phases import MONTH, Step, plan, plan_table
+from model.register import Register
 from model.rng import bernoulli_indices, spawn_streams
 from model.service_queue import ServiceQueue
 from model.statuses import EMPLOYER_TYPE_NAMES, Status, is_jobseeker
@@ -152,14 +153,11 @@ class RegionModel(mesa.Model):
         svc = cfg.scenario.services
         seekers = int(np.count_nonzero(is_jobseeker(self.people.status)))
         n_coaches = max(1, round(seekers / svc.caseload))
-        style = MeetingStyle(effort_boost=svc.meeting_effort_boost,
-                             referral_probability=svc.referral_probability,
-                             training_referral=svc.training_referral,
-                             other_service_referral=svc.other_service_referral,
-                             subsidy_referral=cfg.scenario.wage_subsidy.referral)
         self.service = EmploymentService(self, 0, "te_office", n_coaches, svc.meetings_per_advisor,
-                                         svc.advisor_effect_sd, style, rng, cfg.scale)
+                                         svc.advisor_effect_sd, svc.contact, rng, cfg.scale)
         self.nordic_start = parse_month(svc.nordic_model_start)
+        #: Registration, contacts asked, inactivity, obligations and sanctions.
+        self.register = Register(self)
         self.municipal_from = parse_month(cfg.scenario.municipal_from)
         self.baseline_training = nonzero(self.programmes.kind == TRAINING)
 
@@ -359,7 +357,8 @@ class RegionModel(mesa.Model):
                  * _fit(self.dropout_factor, p.capacity)[un])
         p.move(bernoulli_indices(rng, un, p_out), Status.OUTSIDE, t)
         outside = nonzero((p.status == Status.OUTSIDE) & (p.age_m < 63 * 12))
-        returning = p.prev_status[outside] <= Status.OTHER_SERVICE  # left work, unemployment or a service
+        prev = p.prev_status[outside]  # left work, unemployment, a service or a lapsed registration
+        returning = (prev <= Status.OTHER_SERVICE) | (prev == Status.LAPSED)
         rate = (np.where(returning, pc.outside_reentry_rate, pc.outside_entry_rate)
                 * self.entry_factor[p.muni[outside]])
         p.move(bernoulli_indices(rng, outside, rate), Status.UNEMPLOYED, t)
@@ -500,6 +499,12 @@ class RegionModel(mesa.Model):
         clients = seekers[nonzero(p.status[seekers] == Status.UNEMPLOYED)]
         need = te_office_need(p, clients, t, svc.interview_interval_months,
                               t >= self.nordic_start, svc.nordic_early_meetings)
+        # The meetings asked of the clients: whoever misses one leaves the register.
+        asked = nonzero(need > 0)
+        self.register.ask(clients[asked], need[asked], t)
+        kept = p.status[clients] == Status.UNEMPLOYED
+        clients, need = clients[kept], need[kept]
+        seekers = seekers[p.status[seekers] != Status.LAPSED]
         self.service.assign(rng, p, seekers)
         res = self.service.serve(rng, p, t, clients, need)
         self.handle_meetings(res, t, rng)
@@ -524,6 +529,10 @@ class RegionModel(mesa.Model):
             who = in_svc[st[in_svc] == status]
             rec.tally_people("service_cost_eur", p, who, np.full(len(who), price))
         self.programmes.tally(p)
+
+    def registration(self, t: int) -> None:
+        """Inactivity begins, the monthly job-search reports are checked, the lapsed return."""
+        self.register.month(t)
 
     def _service_chain(self, ending: np.ndarray, t: int, rng: np.random.Generator) -> np.ndarray:
         """Of people whose service ends, return those who go straight on to another service.
@@ -575,6 +584,7 @@ class RegionModel(mesa.Model):
             rec.tally_people("meetings", p, res.met, res.n_meetings.astype(float))
         self._referred.append(res.vacancy_referrals)
         rec.tally_people("referrals", p, res.vacancy_referrals)
+        self.register.detected(res.detected, t)
         if svc.service_wait_months > 0:
             other = res.other_service_referrals
             self.service_queue.add(rng, p, res.training_referrals,
@@ -638,16 +648,26 @@ class RegionModel(mesa.Model):
         """Who searches this month and how hard; the month's referrals to vacancies."""
         p, svc, eco = self.people, self.config.scenario.services, self.config.economy
         st = p.status
-        searchers = nonzero((st >= Status.UNEMPLOYED) & (st <= Status.OTHER_SERVICE))
+        searchers = nonzero(((st >= Status.UNEMPLOYED) & (st <= Status.OTHER_SERVICE))
+                            | (st == Status.LAPSED))
         s_st, spell = st[searchers], p.spell[searchers]
         f32 = np.float32
+        pc = self.config.region.population
         # A spell that began this month has had half a month of search on average.
+        unemployed = (np.where(p.temp_laid[searchers], f32(0.3), f32(1.0))
+                      * np.where(spell == 0, f32(0.5), f32(1.0))
+                      * np.exp(f32(-eco.discouragement) * np.minimum(spell, 24).astype(f32)))
+        # The inactive hardly search; while a sanctioned obligation is in force, benefit
+        # recipients search harder for fear of a sanction.
+        unemployed *= np.where(p.inactive[searchers], f32(pc.inactive_effort), f32(1.0))
+        if self.register.sanctioned_obligation(t):
+            paid = (p.benefit[searchers] != 0) & (p.sanction_days[searchers] <= 0)
+            unemployed *= np.where(paid, f32(1.0 + pc.threat_effort), f32(1.0))
         effort = np.where(
-            s_st == Status.UNEMPLOYED,
-            np.where(p.temp_laid[searchers], f32(0.3), f32(1.0))
-            * np.where(spell == 0, f32(0.5), f32(1.0))
-            * np.exp(f32(-eco.discouragement) * np.minimum(spell, 24).astype(f32)),
-            np.where(s_st == Status.TRAINING, f32(svc.training_effort), f32(0.5)))
+            s_st == Status.UNEMPLOYED, unemployed,
+            np.where(s_st == Status.TRAINING, f32(svc.training_effort),
+                     np.where(s_st == Status.LAPSED, f32(pc.lapsed_search_effort) * unemployed,
+                              f32(0.5))))
         referred = np.concatenate(self._referred) if self._referred else np.zeros(0, np.int64)
         self._searchers, self._effort = searchers, effort
         self.matching_inputs = MatchingInputs(
@@ -677,6 +697,11 @@ class RegionModel(mesa.Model):
         rec.tally_people("benefit_eur", p, pay.person, pay.euros)
         rec.tally_people("benefit_eur_municipal", p, pay.person, pay.municipal)
         rec.tally_people("benefit_eur_state", p, pay.person, pay.euros - pay.municipal)
+        lost = nonzero(pay.days_lost > 0)
+        rec.tally_people("benefit_days_lost", p, pay.person[lost], pay.days_lost[lost].astype(float))
+        rec.tally_people("benefit_eur_withheld", p, pay.person[lost], pay.withheld[lost])
+        if pay.cut is not None:
+            rec.tally_people("activation_cuts", p, pay.person[nonzero(pay.cut)])
         per_muni = np.bincount(p.muni[pay.person], weights=pay.municipal,
                                minlength=len(self.municipalities)) / self.scale
         for m, euros in zip(self.municipalities, per_muni, strict=True):

@@ -20,6 +20,7 @@ STREAMS = (
     "matching",
     "benefits",
     "interventions",
+    "register",
 )
 
 

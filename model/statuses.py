@@ -21,13 +21,14 @@ class Status:
     OTHER_SERVICE = 5  # work or training trial, rehabilitative work activity, purchased service
     STUDENT = 6
     OUTSIDE = 7  # outside the labour force, incl. disability pension
-    EMPTY = 8  # a free slot in the arrays (nobody)
+    LAPSED = 8  # registration lapsed: without work, not registered, searching on one's own
+    EMPTY = 9  # a free slot in the arrays (nobody)
 
 
-N_STATUS = 8
+N_STATUS = 9
 #: Status names by code (``STATUS_LABELS[Status.EMPTY] == "empty"``).
 STATUS_LABELS = ["employed", "self_employed", "subsidised", "unemployed", "training",
-                 "other_service", "student", "outside", "empty"]
+                 "other_service", "student", "outside", "lapsed", "empty"]
 STATUS_NAMES = STATUS_LABELS[:N_STATUS]
 assert all(getattr(Status, n.upper()) == i for i, n in enumerate(STATUS_LABELS))
 

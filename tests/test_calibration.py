@@ -255,7 +255,7 @@ def test_calibrate_command_screens_then_calibrates_and_writes_the_fit(tmp_path):
     assert "Held out" in (out / "report.md").read_text()
     extra = pd.read_csv(out / "untargeted.csv")
     shares = extra[extra.what == "ended_spells_share"]
-    assert set(shares.key) == {"work", "services", "outside"}
+    assert set(shares.key) == {"work", "services", "outside", "lapsed"}
     assert 0.9 < shares.simulated.sum() <= 1.0  # the rest ended in education
     assert "Not targets" in (out / "report.md").read_text()
     fit = pd.read_csv(out / "fit.csv")

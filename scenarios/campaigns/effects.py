@@ -26,10 +26,14 @@ COMPONENTS = ("structural_long_term", "structural_comparable", "structural_after
               "structural_service_to_service")
 STOCKS = ("structural_unemployment", "unemployment_rate", "broad_unemployment",
           "broad_unemployment_rate", "employment", "employment_rate", "unemployed",
-          "long_term_unemployed", "activation_rate", "education_level", "in_services") + COMPONENTS
+          "long_term_unemployed", "activation_rate", "education_level", "in_services",
+          "lapsed") + COMPONENTS
+#: The register's own flows (docs/model.md 7.31-7.32), summed over a window like the euros.
+REGISTER = ("spells_ended_to_lapsed", "reregistrations", "reminders", "waiting_periods",
+            "work_requirements", "activation_cuts", "benefit_days_lost")
 FLOWS = ("benefit_eur", "benefit_eur_state", "benefit_eur_municipal", "programme_cost_eur_state",
          "programme_cost_eur_municipal", "service_cost_eur", "advisor_cost_eur",
-         "advisor_cost_eur_municipal", "employed_person_years")
+         "advisor_cost_eur_municipal", "employed_person_years") + REGISTER
 #: Outcomes shown first, in this order.
 HEADLINE = ("structural_unemployment", "unemployment_rate", "broad_unemployment", "employment",
             "long_term_unemployed", "activation_rate", "education_level",

@@ -32,6 +32,8 @@ OUTCOMES = (
     "benefit_eur_state", "benefit_eur_municipal", "programme_cost_eur_state",
     "programme_cost_eur_municipal", "service_cost_eur", "structural_long_term",
     "structural_comparable", "structural_after_service", "structural_service_to_service",
+    "lapsed", "spells_ended_to_lapsed", "reregistrations", "reminders", "waiting_periods",
+    "work_requirements", "activation_cuts", "benefit_days_lost",
 )
 REGION_OUTCOMES = ("advisor_cost_eur", "advisor_cost_eur_municipal", "clients_per_advisor")
 

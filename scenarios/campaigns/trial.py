@@ -29,7 +29,7 @@ _CATEGORY = np.full(Status.EMPTY + 1, 3, np.int64)
 _CATEGORY[[Status.EMPLOYED, Status.SELF_EMPLOYED]] = 0
 _CATEGORY[Status.UNEMPLOYED] = 1
 _CATEGORY[[Status.SUBSIDISED, Status.TRAINING, Status.OTHER_SERVICE]] = 2
-_CATEGORY[[Status.OUTSIDE, Status.STUDENT]] = 3
+_CATEGORY[[Status.OUTSIDE, Status.STUDENT, Status.LAPSED]] = 3
 _CATEGORY[Status.EMPTY] = 4
 
 

@@ -13,13 +13,26 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agents.coaches import MeetingResult
+from agents.coaches import contact_outcomes
+from model.config import ContactRule
 from model.intervention import Eligibility, Intervention, InterventionParams
 from model.params import param
+from model.statuses import Status
 
 
 def _new_jobseekers() -> Eligibility:
     return Eligibility(statuses=["unemployed"], max_months=3)
+
+
+def _strong_start_contact() -> ContactRule:
+    """What strong start's contact time does (assumptions).
+
+    Vacancy referrals 0.35 a contact, as personal coaching's; its meetings are about work and
+    study, so no referrals to training, other services or wage subsidy; effort and detection as the
+    public service's.
+    """
+    return ContactRule(vacancy_referral=0.35, training_referral=0.0, other_service_referral=0.0,
+                       subsidy_referral=0.0)
 
 
 @dataclass
@@ -36,10 +49,7 @@ class StrongStartParams(InterventionParams):
                                          "interview within 5 working days")
     early_meetings: float = param(2.0, 0.0, 4.0, unit="meetings a month in the first months",
                                   source="assumption")
-    effort_boost: float = param(0.25, 0.0, 3.0, unit="effort per meeting",
-                                source="evidence.md: Huuskonen 2023")
-    referral_probability: float = param(0.35, 0.0, 1.0, unit="vacancy referral per meeting",
-                                        source="assumption")
+    contact: ContactRule = field(default_factory=_strong_start_contact)
     education_referral_young: float = param(0.05, 0.0, 1.0,
                                             unit="per meeting, under 25 without a degree",
                                             source="assumption: new graduates and youth to study")
@@ -68,18 +78,15 @@ class StrongStart(Intervention):
         met = self.take(new)
         if len(met) == 0:
             return
-        n = np.full(len(met), int(round(p.early_meetings)), np.int64)
-        n = np.maximum(n, 1)
-        people.last_meeting[met] = t
-        people.plan_date[met] = t
-        people.effort[met] += np.float32(p.effort_boost) * n
+        n = max(int(round(p.early_meetings)), 1)
+        m.register.ask(met, n, t)  # whoever misses a meeting leaves the register
+        met = met[people.status[met] == Status.UNEMPLOYED]
+        n = np.full(len(met), n, np.int64)
         rng = self.rng
-        prob = 1.0 - (1.0 - p.referral_probability) ** n
-        referred = met[rng.random(len(met)) < prob]
+        res = contact_outcomes(p.contact, rng, people, t, met, n, n.astype(float))
         young = met[(people.age_m[met] < 25 * 12) & (people.edu[met] < 2)]
         study = young[rng.random(len(young)) < 1.0 - (1.0 - p.education_referral_young) ** 2]
-        none = np.zeros(0, np.int64)
-        m.handle_meetings(MeetingResult(met, n, referred, none, none, none), t, rng, self.kind_id)
+        m.handle_meetings(res, t, rng, self.kind_id)
         m.enrol_students(study, t, rng)
         self.participants_started += int(np.count_nonzero(people.spell[met] <= 1))
         self.charge(met, p.unit_cost)

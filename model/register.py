@@ -1,0 +1,158 @@
+"""The employment-service register: who stays registered, who lapses, obligations and sanctions.
+
+A registration stays valid while the jobseeker keeps the contacts the service asks: the meetings
+of its schedule and, under the Nordic model, the monthly job-search report. Each contact asked can
+be missed (``miss_rate``, higher for the inactive, the young and those with no benefit, lower on
+the earnings-related allowance); a missed contact ends the registration: the person becomes
+``LAPSED`` — without work, not registered, searching on their own, still in the labour force — and
+may register again later (``reregistration_rate``), a new spell with their history kept.
+
+Some of the registered unemployed become *inactive* (``inactivity_rate``): they stop searching or
+are not available, and the register does not know. Contact time brings it to light (the contact
+rule's ``detection``, per contact held; under the Nordic model also the monthly report,
+``report_detection``). Detected unavailability ends the registration (out of the labour force);
+a detected failure to search is sanctioned under the rules in force on that date
+(:class:`~model.config.ObligationRules`): a waiting period before 2022-05; from 2022-05 a reminder,
+then waiting periods of increasing length, then the work requirement; from 2026-03 a waiting period
+at once, then a shorter work requirement. A sanction withholds benefit
+days, raises the person's search effort (``sanction_effort``) and may end their registration
+(``sanction_lapse``); while a sanctioned obligation is in force, the threat alone raises benefit
+recipients' effort (``threat_effort``). From 2018-01 to 2019-12 the activation model cut the benefit
+by ``activation_cut`` for those without work or services over the review period.
+
+Everything here draws from the ``register`` stream.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.calendar import parse_month
+from model.indices import nonzero
+from model.rng import bernoulli_indices
+from model.statuses import Benefit, Status
+
+if TYPE_CHECKING:
+    from model.region_model import RegionModel
+
+
+class Register:
+    """Registration, contacts, inactivity, obligations and sanctions (see the module docstring)."""
+
+    def __init__(self, model: RegionModel):
+        self.model = model
+        self.pop = model.config.region.population
+        self.rules = r = model.config.rules.obligations
+        self.rng = model.streams["register"]
+        self.activation = (parse_month(r.activation_model_start, "rules.obligations.activation_model_start"),
+                           parse_month(r.activation_model_end, "rules.obligations.activation_model_end"))
+        self.nordic_start = parse_month(r.nordic_start, "rules.obligations.nordic_start")
+        self.tyke_start = parse_month(r.tyke_start, "rules.obligations.tyke_start")
+
+    # ------------------------------------------------------------ rules in force
+    def activation_model(self, t: int) -> bool:
+        """Whether the activation model's benefit cut is in force in month ``t``."""
+        return self.activation[0] <= t <= self.activation[1]
+
+    def nordic(self, t: int) -> bool:
+        """Whether the Nordic model's job-search obligation is in force in month ``t``."""
+        return t >= self.nordic_start
+
+    def sanctioned_obligation(self, t: int) -> bool:
+        """Whether an obligation with a benefit consequence for searching is in force."""
+        return self.activation_model(t) or self.nordic(t)
+
+    # ------------------------------------------------------------ contacts asked
+    def miss_probability(self, idx: np.ndarray) -> np.ndarray:
+        """Probability that each of people ``idx`` misses one contact asked of them."""
+        people, pc = self.model.people, self.pop
+        p = np.full(len(idx), pc.miss_rate)
+        p *= np.where(people.inactive[idx], pc.miss_inactive, 1.0)
+        p *= np.where(people.age_m[idx] < 25 * 12, pc.miss_young, 1.0)
+        ben = people.benefit[idx]
+        p *= np.where(ben == Benefit.EARNINGS_RELATED, pc.miss_earnings_related, 1.0)
+        p *= np.where(people.sanction_days[idx] > 0, pc.miss_without_benefit, 1.0)
+        return np.minimum(p, 1.0)
+
+    def ask(self, idx: np.ndarray, contacts: np.ndarray | float, t: int) -> np.ndarray:
+        """Ask ``contacts`` contacts of the unemployed ``idx``; those who miss one lapse.
+
+        Returns the people who kept their contacts (the others' registrations have ended).
+        """
+        if len(idx) == 0:
+            return idx
+        n = np.broadcast_to(np.asarray(contacts, float), idx.shape)
+        p = 1.0 - (1.0 - self.miss_probability(idx)) ** n
+        missed = self.rng.random(len(idx)) < p
+        lapsed = idx[missed]
+        people, rec = self.model.people, self.model.recorder
+        rec.tally_people("missed_contacts", people, lapsed)
+        people.move(lapsed, Status.LAPSED, t)
+        return idx[~missed]
+
+    # ------------------------------------------------------------ monitoring
+    def detected(self, idx: np.ndarray, t: int) -> None:
+        """Consequences for people ``idx`` whose inactivity came to light this month."""
+        people = self.model.people
+        idx = idx[(people.status[idx] == Status.UNEMPLOYED) & people.inactive[idx]]
+        if len(idx) == 0:
+            return
+        rng, pc = self.rng, self.pop
+        self.model.recorder.tally_people("inactivity_detected", people, idx)
+        unavailable = rng.random(len(idx)) < pc.unavailable_share
+        people.move(idx[unavailable], Status.OUTSIDE, t)
+        self.sanction(idx[~unavailable], t)
+
+    def sanction(self, idx: np.ndarray, t: int) -> None:
+        """A failure of the job-search obligation by people ``idx``, under the rules of month ``t``."""
+        if len(idx) == 0:
+            return
+        people, rec, r, pc = self.model.people, self.model.recorder, self.rules, self.pop
+        if self.nordic(t):
+            k = people.obligation_failures[idx].astype(np.int64)
+            people.obligation_failures[idx] = np.minimum(k + 1, 255).astype(np.uint8)
+            if t >= self.tyke_start:
+                steps, requirement = r.tyke_waiting_days, r.tyke_work_requirement_days
+            else:
+                steps, requirement = r.nordic_waiting_days, r.work_requirement_days
+            steps = np.asarray(steps, float)
+            days = np.where(k < len(steps), steps[np.minimum(k, len(steps) - 1)], requirement)
+            rec.tally_people("reminders", people, idx[days <= 0])
+            rec.tally_people("waiting_periods", people, idx[(days > 0) & (k < len(steps))])
+            rec.tally_people("work_requirements", people, idx[k >= len(steps)])
+        else:
+            days = np.full(len(idx), r.old_waiting_days)
+            rec.tally_people("waiting_periods", people, idx[days > 0])
+        hit = days > 0
+        people.sanction_days[idx[hit]] = np.maximum(people.sanction_days[idx[hit]],
+                                                    days[hit].astype(np.float32))
+        # Whoever is told (a reminder, or a sanction) searches again, and harder; some leave.
+        people.inactive[idx] = False
+        people.effort[idx] += np.float32(pc.sanction_effort)
+        leave = bernoulli_indices(self.rng, idx[hit], pc.sanction_lapse)
+        people.move(leave, Status.LAPSED, t)
+
+    # ------------------------------------------------------------ the month's step
+    def month(self, t: int) -> None:
+        """Inactivity begins, the monthly reports are checked, the lapsed return or give up."""
+        people, pc, rng = self.model.people, self.pop, self.rng
+        st = people.status
+        un = nonzero(st == Status.UNEMPLOYED)
+        # The Nordic model's monthly job-search report: a contact asked, and a check.
+        if self.nordic(t):
+            reporting = un[people.benefit[un] != Benefit.NONE]
+            self.ask(reporting, 1.0, t)
+            inactive = reporting[(people.status[reporting] == Status.UNEMPLOYED)
+                                 & people.inactive[reporting]]
+            self.sanction(bernoulli_indices(rng, inactive, self.rules.report_detection), t)
+        # Some of the registered unemployed become inactive.
+        un = un[(people.status[un] == Status.UNEMPLOYED) & ~people.inactive[un]]
+        people.inactive[bernoulli_indices(rng, un, pc.inactivity_rate)] = True
+        # The lapsed register again (a new spell), or stop searching.
+        lapsed = nonzero(people.status == Status.LAPSED)
+        back = bernoulli_indices(rng, lapsed, pc.reregistration_rate)
+        people.move(back, Status.UNEMPLOYED, t)
+        rest = lapsed[people.status[lapsed] == Status.LAPSED]
+        people.move(bernoulli_indices(rng, rest, pc.lapsed_exit_rate), Status.OUTSIDE, t)
