@@ -252,9 +252,13 @@ class People:
         self.temp_laid[idx] = False
         self.inactive[idx] = False
         # Work ends a waiting period and the count of obligation failures.
-        working = idx[new_arr <= Status.SUBSIDISED]
-        self.sanction_days[working] = 0.0
-        self.obligation_failures[working] = 0
+        if isinstance(new, int):
+            working = idx if new <= Status.SUBSIDISED else None
+        else:
+            working = idx[new_arr <= Status.SUBSIDISED]
+        if working is not None:
+            self.sanction_days[working] = 0.0
+            self.obligation_failures[working] = 0
         for name, empty in self._reset_on_move:
             getattr(self, name)[idx] = empty
 

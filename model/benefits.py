@@ -103,12 +103,16 @@ class BenefitRules:
         self.assign(people, t, idx)  # after this everyone in idx has a benefit
         days = cfg.days_per_month
         erb = people.benefit[idx] == Benefit.EARNINGS_RELATED
-        # A waiting period withholds its days; the rest of the month is paid.
-        lost = np.minimum(people.sanction_days[idx], np.float32(days))
-        people.sanction_days[idx] -= lost
-        paid_days = days - lost.astype(float)
         full = days * cfg.basic_daily_allowance * np.where(erb, cfg.earnings_related_multiplier, 1.0)
-        euros = full * (paid_days / days)
+        # A waiting period withholds its days; the rest of the month is paid.
+        lost = np.zeros(len(idx))
+        waiting = nonzero(people.sanction_days[idx] > 0)
+        if len(waiting):
+            who = idx[waiting]
+            lost[waiting] = np.minimum(people.sanction_days[who], np.float32(days))
+            people.sanction_days[who] -= lost[waiting].astype(np.float32)
+        paid_days = days - lost
+        euros = full * (paid_days / days) if len(waiting) else full.copy()
         # The activation model (2018-2019): a cut for the continuously unemployed of the review
         # period (no work, no services at its month ends); partial work ability is exempt.
         cut = None
@@ -145,4 +149,4 @@ class BenefitRules:
         people.erb_days_left[idx[on_erb]] = np.maximum(left, 0.0)
         exhausted = idx[on_erb][left <= 0]
         people.benefit[exhausted] = Benefit.BASIC
-        return Payments(idx, euros, municipal, lost, full - full * (paid_days / days), cut)
+        return Payments(idx, euros, municipal, lost, full * (lost / days), cut)

@@ -659,10 +659,10 @@ class RegionModel(mesa.Model):
                       * np.exp(f32(-eco.discouragement) * np.minimum(spell, 24).astype(f32)))
         # The inactive hardly search; while a sanctioned obligation is in force, benefit
         # recipients search harder for fear of a sanction.
-        unemployed *= np.where(p.inactive[searchers], f32(pc.inactive_effort), f32(1.0))
+        unemployed[p.inactive[searchers]] *= f32(pc.inactive_effort)
         if self.register.sanctioned_obligation(t):
             paid = (p.benefit[searchers] != 0) & (p.sanction_days[searchers] <= 0)
-            unemployed *= np.where(paid, f32(1.0 + pc.threat_effort), f32(1.0))
+            unemployed[paid] *= f32(1.0 + pc.threat_effort)
         effort = np.where(
             s_st == Status.UNEMPLOYED, unemployed,
             np.where(s_st == Status.TRAINING, f32(svc.training_effort),

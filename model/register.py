@@ -69,12 +69,11 @@ class Register:
         """Probability that each of people ``idx`` misses one contact asked of them."""
         people, pc = self.model.people, self.pop
         p = np.full(len(idx), pc.miss_rate)
-        p *= np.where(people.inactive[idx], pc.miss_inactive, 1.0)
-        p *= np.where(people.age_m[idx] < 25 * 12, pc.miss_young, 1.0)
-        ben = people.benefit[idx]
-        p *= np.where(ben == Benefit.EARNINGS_RELATED, pc.miss_earnings_related, 1.0)
-        p *= np.where(people.sanction_days[idx] > 0, pc.miss_without_benefit, 1.0)
-        return np.minimum(p, 1.0)
+        p[people.inactive[idx]] *= pc.miss_inactive
+        p[people.age_m[idx] < 25 * 12] *= pc.miss_young
+        p[people.benefit[idx] == Benefit.EARNINGS_RELATED] *= pc.miss_earnings_related
+        p[people.sanction_days[idx] > 0] *= pc.miss_without_benefit
+        return np.minimum(p, 1.0, out=p)
 
     def ask(self, idx: np.ndarray, contacts: np.ndarray | float, t: int) -> np.ndarray:
         """Ask ``contacts`` contacts of the unemployed ``idx``; those who miss one lapse.

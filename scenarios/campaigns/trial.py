@@ -24,12 +24,14 @@ from model.calendar import parse_month
 from model.params import ConfigError
 from model.statuses import Status
 
-CATEGORIES = ("employed", "unemployed", "in_services", "outside_labour_force", "left_region")
+CATEGORIES = ("employed", "unemployed", "in_services", "outside_labour_force", "left_region",
+              "lapsed")
 _CATEGORY = np.full(Status.EMPTY + 1, 3, np.int64)
 _CATEGORY[[Status.EMPLOYED, Status.SELF_EMPLOYED]] = 0
 _CATEGORY[Status.UNEMPLOYED] = 1
 _CATEGORY[[Status.SUBSIDISED, Status.TRAINING, Status.OTHER_SERVICE]] = 2
-_CATEGORY[[Status.OUTSIDE, Status.STUDENT, Status.LAPSED]] = 3
+_CATEGORY[[Status.OUTSIDE, Status.STUDENT]] = 3
+_CATEGORY[Status.LAPSED] = 5  # registration lapsed: without work, off the register
 _CATEGORY[Status.EMPTY] = 4
 
 

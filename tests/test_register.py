@@ -1,0 +1,166 @@
+"""The register's own flows: each mechanism has a test that fails without it."""
+
+import numpy as np
+import pytest
+
+from agents.coaches import contact_outcomes
+from model.benefits import BenefitRules
+from model.calendar import parse_month
+from model.config import ContactRule
+from model.indices import nonzero
+from model.region_model import RegionModel
+from model.statuses import Benefit, Status
+
+SMALL = {"scale": 0.03}
+NO_ACTIVATION = {"rules.obligations.activation_model_start": "2030-01",
+                 "rules.obligations.activation_model_end": "2030-12"}
+
+
+def model(end: str, **overrides) -> RegionModel:
+    return RegionModel(**{**SMALL, "end": end, **overrides})
+
+
+def unemployed(m: RegionModel) -> np.ndarray:
+    return nonzero(m.people.status == Status.UNEMPLOYED)
+
+
+def test_missed_contacts_end_registrations_and_rise_with_the_contacts_asked():
+    lapsed = []
+    for n in (1, 4):
+        m = model("2018-01")
+        idx = unemployed(m)
+        kept = m.register.ask(idx, n, m.t)
+        gone = np.setdiff1d(idx, kept)
+        assert (m.people.status[gone] == Status.LAPSED).all()
+        assert (m.people.status[kept] == Status.UNEMPLOYED).all()
+        lapsed.append(len(gone))
+    assert 0 < lapsed[0] < lapsed[1]
+    # and in the running model: interviews every month ask more contacts than every six months
+    # (detection and everything else held fixed)
+    missed = [model("2019-12", **{"scenario.services.interview_interval_months": k})
+              .run().series("missed_contacts").sum() for k in (6.0, 1.0)]
+    assert missed[1] > 1.5 * missed[0]
+
+
+def test_the_inactive_miss_more_and_people_without_benefit_more_than_on_the_allowance():
+    m = model("2018-01")
+    idx = unemployed(m)[:200]
+    p = m.people
+    base = m.register.miss_probability(idx)
+    p.inactive[idx] = True
+    assert (m.register.miss_probability(idx) > base).all()
+    p.inactive[idx] = False
+    p.benefit[idx] = Benefit.EARNINGS_RELATED
+    on_erb = m.register.miss_probability(idx)
+    p.sanction_days[idx] = 5.0
+    assert (m.register.miss_probability(idx) > on_erb).all()
+
+
+def test_contact_time_detects_inactivity_and_sanctions_follow():
+    found = []
+    for strength in (1.0, 4.0):
+        m = model("2018-01")
+        idx = unemployed(m)
+        m.people.inactive[idx] = True
+        res = contact_outcomes(ContactRule(detection=0.2), m.register.rng, m.people, m.t, idx,
+                               np.ones(len(idx), np.int64), np.full(len(idx), strength))
+        assert len(res.vacancy_referrals) == 0  # the inactive are referred nowhere
+        found.append(len(res.detected))
+    assert 0 < found[0] < found[1]
+    # in the running model: more contact time held (more advisors' capacity) brings more to light
+    # and more sanctions
+    runs = [model("2019-06", **{"scenario.services.meetings_per_advisor": k}).run()
+            for k in (15.0, 120.0)]
+    detected = [r.series("inactivity_detected").sum() for r in runs]
+    sanctions = [r.series("waiting_periods").sum() for r in runs]
+    assert detected[1] > 1.3 * detected[0] and sanctions[1] > sanctions[0]
+
+
+def test_the_nordic_sanctions_step_up_and_cut_the_benefit_by_the_rules_days():
+    m = model("2022-05")
+    t = parse_month("2022-06")
+    person = unemployed(m)[:1]
+    p = m.people
+    days = []
+    for _ in range(4):
+        p.status[person] = Status.UNEMPLOYED
+        p.sanction_days[person] = 0.0
+        m.register.sanction(person, t)
+        days.append(float(p.sanction_days[person][0]))
+    assert days == [0.0, 5.0, 10.0, 60.0]  # reminder, 7 and 14 days, the work requirement
+    # before 2022-05 the older waiting period; from 2026-03 seven days at once
+    p.obligation_failures[person] = 0
+    p.sanction_days[person] = 0.0
+    m.register.sanction(person, parse_month("2021-06"))
+    assert float(p.sanction_days[person][0]) == 43.0
+    p.obligation_failures[person] = 0
+    p.sanction_days[person] = 0.0
+    m.register.sanction(person, parse_month("2026-04"))
+    assert float(p.sanction_days[person][0]) == 5.0
+
+
+def test_a_waiting_period_withholds_its_days_of_benefit():
+    m = model("2018-01")
+    rules = BenefitRules(m.config.rules)
+    idx = unemployed(m)[:2]
+    p = m.people
+    p.benefit[idx] = Benefit.BASIC
+    p.sanction_days[idx] = [5.0, 0.0]
+    t = parse_month("2022-06")
+    pay = rules.pay(p, t)
+    at = {int(i): k for k, i in enumerate(pay.person)}
+    full = m.config.rules.days_per_month * m.config.rules.basic_daily_allowance
+    a, b = at[int(idx[0])], at[int(idx[1])]
+    assert pay.euros[b] == pytest.approx(full)
+    assert pay.euros[a] == pytest.approx(full * (1 - 5.0 / m.config.rules.days_per_month))
+    assert pay.days_lost[a] == 5.0 and pay.days_lost[b] == 0.0
+    assert p.sanction_days[idx[0]] == 0.0
+    assert pay.withheld[a] == pytest.approx(full * 5.0 / m.config.rules.days_per_month)
+
+
+def test_the_threat_of_a_sanction_raises_benefit_recipients_search_effort():
+    """Runs that differ only in the threat are identical until the Nordic model starts; in its first
+    month the paid unemployed search (1 + threat_effort) times as hard, nobody else differs."""
+    runs = [model("2022-05", **NO_ACTIVATION, **{"region.population.threat_effort": k})
+            for k in (0.0, 0.5)]
+    t = parse_month("2022-05")
+    for r in runs:
+        while r.t < t:
+            r.step()
+        r.open_month(t)
+        r.search_effort(t)
+    a, b = runs
+    np.testing.assert_array_equal(a._searchers, b._searchers)
+    p = a.people
+    s = a._searchers
+    paid = (p.status[s] == Status.UNEMPLOYED) & (p.benefit[s] != 0) & (p.sanction_days[s] <= 0)
+    assert paid.sum() > 10
+    np.testing.assert_allclose(b._effort[paid], 1.5 * a._effort[paid], rtol=1e-6)
+    np.testing.assert_array_equal(b._effort[~paid], a._effort[~paid])
+
+
+def test_the_rules_switch_on_their_dates():
+    m = model("2026-06").run()
+    months = m.series("activation_cuts").index
+    cuts = m.series("activation_cuts")
+    assert cuts.loc["2018-04":"2019-12"].gt(0).all()
+    assert cuts.loc["2018-01":"2018-03"].eq(0).all() and cuts.loc["2020-01":].eq(0).all()
+    reminders = m.series("reminders")
+    assert reminders.loc[:"2022-04"].eq(0).all() and reminders.loc["2022-05":"2026-02"].sum() > 0
+    assert reminders.loc["2026-03":].eq(0).all()  # from 2026-03 the first failure costs 7 days
+    assert m.series("waiting_periods").loc["2026-03":].sum() > 0
+    assert len(months) == m.t
+    r = m.register
+    assert [r.activation_model(parse_month(x)) for x in ("2017-12", "2018-01", "2019-12", "2020-01")] \
+        == [False, True, True, False]
+    assert [r.nordic(parse_month(x)) for x in ("2022-04", "2022-05")] == [False, True]
+
+
+def test_lapsed_people_register_again_with_their_history_and_can_be_hired():
+    m = model("2019-12").run()
+    assert m.series("reregistrations").sum() > 0
+    assert m.series("lapsed").iloc[-1] > 0
+    flows = m.recorder.flows.sum(axis=(0, 3))
+    assert flows[Status.LAPSED, Status.EMPLOYED] > 0  # found work on their own
+    assert flows[Status.LAPSED, Status.UNEMPLOYED] > 0
+    assert flows[Status.UNEMPLOYED, Status.LAPSED] > 0
