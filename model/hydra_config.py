@@ -58,6 +58,7 @@ class TrialConfig:
     replications: int = 4
     workers: int = 0
     follow_up: list[int] = field(default_factory=lambda: [6, 12, 24, 36])
+    days_months: int = 24  # months from assignment over which days per person are counted
 
 
 CALIBRATED = ["economy.quit_rate", "economy.hire_scale", "economy.duration_penalty",

@@ -203,7 +203,7 @@ def test_a_wage_subsidy_trial_with_a_capacity_treats_people(tmp_path):
 
 def test_trial_reports_treated_and_control_with_intervals(tmp_path):
     res = run_trial(BASE, "coaching", 0.5, "2021-03", 3, [6, 12], seed=3, out=tmp_path,
-                    workers=2, progress=False)
+                    workers=2, progress=False, days_months=12)
     assert set(res.months) == {6, 12}
     assert {"employed", "unemployed", "in_services", "outside_labour_force"} <= set(res.outcome)
     row = res[(res.months == 6) & (res.outcome == "employed")].iloc[0]
@@ -211,6 +211,18 @@ def test_trial_reports_treated_and_control_with_intervals(tmp_path):
     assert row.effect_low <= row.effect <= row.effect_high
     total = res[res.months == 6].groupby("months")[["treated", "control"]].sum()
     np.testing.assert_allclose(total.values, 1.0)
+    assert (res.mde > 0).all()
+    undecided = (res.effect_low < 0) & (res.effect_high > 0)
+    assert (res.note[undecided].str.startswith("sign not decided")).all()
+    assert (res.note[~undecided] == "").all()
+    # days per person over the follow-up (here the 12 months the runs last)
+    days = res.attrs["days"].set_index("outcome")
+    status_days = days.loc[["days_employed", "days_unemployed", "days_in_services",
+                            "days_outside_register"], ["treated", "control"]].sum()
+    assert (status_days <= 12 * 365.25 / 12 + 1e-6).all() and (status_days > 300).all()
+    assert (days.mde > 0).all() and (days.effect_low <= days.effect).all()
+    assert days.loc["benefit_eur", "control"] > 1000
+    assert "days per person" in (tmp_path / "trial.md").read_text()
 
 
 def test_compare_command_line_refuses_bad_input(tmp_path):
@@ -271,3 +283,31 @@ def test_a_directory_refuses_to_resume_a_different_comparison(tmp_path):
         run_comparison(["te_office", "wage_subsidy"], "te_office", 2,
                        ["scale=0.02", "end=2019-06"], seed=1, out=tmp_path / "x", workers=1,
                        progress=False)
+
+
+def test_cost_per_employed_person_year_only_where_the_gain_is_positive_and_decided():
+    from scenarios.campaigns.effects import NO_RATIO_NEGATIVE, NO_RATIO_UNDECIDED
+
+    rows = []
+    gains = {"ref": [0, 0, 0, 0], "decided": [100, 110, 90, 105], "negative": [-50, -40, -60, -45],
+             "undecided": [80, -70, 60, -50]}
+    for label, gain in gains.items():
+        for r, g in enumerate(gain):
+            for ind, v in (("employed_person_years", 1000 + g), ("public_service_cost_eur",
+                           1e6 + (0 if label == "ref" else 2e6 + 1e4 * r)),
+                           ("benefit_eur", 5e6 - 1e4 * g), ("municipal_cost_eur", 3e6 + 100 * r
+                                                           + (0 if label == "ref" else 5e4))):
+                rows.append(dict(label=label, replication=r, municipality="region", group="all",
+                                 indicator=ind, horizon="experiment", value=float(v)))
+    eff = effects(pd.DataFrame(rows), "ref").set_index(["label", "indicator"])
+    ratio = eff.loc[("decided", "cost_per_employed_person_year_eur")]
+    cost = np.mean([2e6 + 1e4 * r for r in range(4)])
+    assert ratio.effect == pytest.approx(cost / np.mean(gains["decided"]))
+    assert ratio.low < ratio.effect < ratio.high and not ratio.note
+    for label, note in (("negative", NO_RATIO_NEGATIVE), ("undecided", NO_RATIO_UNDECIDED)):
+        row = eff.loc[(label, "cost_per_employed_person_year_eur")]
+        assert np.isnan(row.effect) and row.note == note
+    net = eff.loc[("decided", "municipal_net_fiscal_effect_eur")]
+    muni = eff.loc[("decided", "municipal_cost_eur")]
+    assert net.effect == pytest.approx(-muni.effect) and net.effect == pytest.approx(-5e4)
+    assert (net.low, net.high) == pytest.approx((-muni.high, -muni.low))

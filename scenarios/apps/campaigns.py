@@ -52,14 +52,20 @@ def trial_app(cmd: Command) -> None:
     overrides = [f"scale={cfg.compare.scale}"] + cmd.overrides()
     workers = cmd.check_workers("trial")
     res = run_trial(overrides, tc.intervention, float(tc.share), tc.assign, int(tc.replications),
-                    list(tc.follow_up), int(cfg.seed), cmd.out, workers)
+                    list(tc.follow_up), int(cfg.seed), cmd.out, workers,
+                    days_months=int(tc.days_months))
     cmd.finish(rows=len(res), scale=float(cfg.compare.scale),
                model_configs={"trial": "configs/trial.yaml"})
     print(f"kohtaanto trial: results in {cmd.out / 'trial.md'}")
     if len(res):
         show = res[res.outcome.isin(["employed", "unemployed"])]
-        print(show[["months", "outcome", "treated", "control", "effect", "spillover"]]
+        print(show[["months", "outcome", "treated", "control", "effect", "mde", "note"]]
               .round(3).to_string(index=False))
+    days = res.attrs.get("days")
+    if days is not None and len(days):
+        print(f"days per person over the first {int(tc.days_months)} months:")
+        print(days[["outcome", "treated", "control", "effect", "effect_low", "effect_high", "mde",
+                    "note"]].round(1).to_string(index=False))
 
 
 def collect_main(argv: list[str]) -> int:

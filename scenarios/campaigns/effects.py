@@ -133,11 +133,12 @@ def effects(summary: pd.DataFrame, reference: str, confidence: float = 0.95) -> 
     """Paired effects (scenario − reference) with intervals, per municipality, group, horizon."""
     idx = ["municipality", "group", "indicator", "horizon", "replication"]
     ref = summary[summary.label == reference].set_index(idx)["value"]
-    out = []
+    out, diffs = [], []
     for label, part in summary[summary.label != reference].groupby("label", observed=True):
         val = part.set_index(idx)["value"]
         both = pd.concat([val.rename("s"), ref.rename("r")], axis=1, join="inner")
         both["d"] = both["s"] - both["r"]
+        diffs.append(both["d"].rename(label))
         g = both.groupby(level=["municipality", "group", "indicator", "horizon"], observed=True)
         res = g.agg(effect=("d", "mean"), sd=("d", "std"), n=("d", "size"),
                     scenario=("s", "mean"), reference=("r", "mean"),
@@ -152,32 +153,77 @@ def effects(summary: pd.DataFrame, reference: str, confidence: float = 0.95) -> 
     eff["low"], eff["high"] = eff.effect - tq * se, eff.effect + tq * se
     se_u = np.sqrt((eff.var_s.fillna(0.0) + eff.var_r.fillna(0.0)) / eff.n)
     eff["unpaired_low"], eff["unpaired_high"] = eff.effect - tq * se_u, eff.effect + tq * se_u
-    eff = _cost_effectiveness(eff)
+    eff = _cost_effectiveness(eff, pd.concat(diffs, axis=1), confidence)
     return eff.drop(columns=["var_s", "var_r"])
 
 
-def _cost_effectiveness(eff: pd.DataFrame) -> pd.DataFrame:
-    """Municipal net fiscal effect and cost per additional employed person-year (from means)."""
+#: Why a cost per additional employed person-year is not shown (the ``note`` column).
+NO_RATIO_NEGATIVE = "not shown: the employment effect is not positive, so the ratio has no meaning"
+NO_RATIO_UNDECIDED = ("not shown: the employment effect's interval includes zero (raise "
+                      "replications or scale)")
+
+
+def _cost_effectiveness(eff: pd.DataFrame, diffs: pd.DataFrame,
+                        confidence: float = 0.95) -> pd.DataFrame:
+    """The municipalities' net fiscal effect and the cost per additional employed person-year.
+
+    Both with intervals from the paired replications: the net fiscal effect is minus the
+    municipalities' cost, so its interval is that of the cost reversed. The cost per employed
+    person-year (public cost of services, gross; and net of the benefits saved) is the ratio of
+    the mean paired differences, with a delta-method interval from the replications' variances and
+    covariance; it is shown only where the employment gain is positive and its interval excludes
+    zero, and otherwise the ``note`` says why not.
+    """
     key = ["label", "municipality", "group", "horizon"]
-    w = eff.pivot_table(index=key, columns="indicator", values="effect", aggfunc="first")
     extra = []
-    if "municipal_cost_eur" in w.columns:
-        e = (-w["municipal_cost_eur"]).rename("effect").reset_index()
+    muni = eff[eff.indicator == "municipal_cost_eur"]
+    if len(muni):
+        e = muni.copy()
         e["indicator"] = "municipal_net_fiscal_effect_eur"
+        e["effect"], e["scenario"], e["reference"] = -muni.effect, -muni.scenario, -muni.reference
+        e["low"], e["high"] = -muni.high, -muni.low
+        e["unpaired_low"], e["unpaired_high"] = -muni.unpaired_high, -muni.unpaired_low
         extra.append(e)
-    if {"public_service_cost_eur", "employed_person_years"} <= set(w.columns):
-        py = w["employed_person_years"]
-        gross = w["public_service_cost_eur"] / py.where(py.abs() > 1e-9)
-        net = (w["public_service_cost_eur"] + w.get("benefit_eur", 0.0)) / py.where(py.abs() > 1e-9)
-        for name, v in (("cost_per_employed_person_year_eur", gross),
-                        ("net_cost_per_employed_person_year_eur", net)):
-            e = v.rename("effect").reset_index()
-            e["indicator"] = name
-            extra.append(e)
+    names = set(diffs.index.get_level_values("indicator"))
+    if {"public_service_cost_eur", "employed_person_years"} <= names:
+        d = diffs.stack().rename("d").reset_index()
+        d = d.rename(columns={d.columns[-2]: "label"})
+        w = d.pivot_table(index=key + ["replication"], columns="indicator", values="d",
+                          aggfunc="first")
+        emp = eff[eff.indicator == "employed_person_years"].set_index(key)
+        for name, cost in (("cost_per_employed_person_year_eur", w["public_service_cost_eur"]),
+                           ("net_cost_per_employed_person_year_eur",
+                            w["public_service_cost_eur"] + w.get("benefit_eur", 0.0))):
+            extra.append(_ratio(name, cost, w["employed_person_years"], emp, confidence))
     if not extra:
         return eff
-    add = pd.concat(extra, ignore_index=True)
-    return pd.concat([eff, add], ignore_index=True)
+    return pd.concat([eff, *extra], ignore_index=True)
+
+
+def _ratio(name: str, cost: pd.Series, years: pd.Series, emp: pd.DataFrame,
+           confidence: float) -> pd.DataFrame:
+    """Cost over employed person-years from paired per-replication differences (delta method)."""
+    key = ["label", "municipality", "group", "horizon"]
+    both = pd.DataFrame({"c": cost, "e": years}).dropna()
+    g = both.groupby(level=key, observed=True)
+    n = g.size()
+    c, e = g["c"].mean(), g["e"].mean()
+    var_c, var_e = g["c"].var().fillna(0.0) / n, g["e"].var().fillna(0.0) / n
+    cov = g.apply(lambda x: x["c"].cov(x["e"]) if len(x) > 1 else 0.0).fillna(0.0) / n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = c / e
+        se = np.sqrt(np.maximum(var_c + r ** 2 * var_e - 2 * r * cov, 0.0)) / e.abs()
+    tq = stats.t.ppf(0.5 + confidence / 2, np.maximum(n - 1, 1))
+    out = pd.DataFrame({"effect": r, "low": r - tq * se, "high": r + tq * se, "n": n})
+    gain_low = emp["low"].reindex(out.index)
+    out["note"] = ""
+    negative = ~(e > 0)
+    undecided = (e > 0) & ~(gain_low > 0)
+    out.loc[negative, "note"] = NO_RATIO_NEGATIVE
+    out.loc[undecided, "note"] = NO_RATIO_UNDECIDED
+    out.loc[negative | undecided, ["effect", "low", "high"]] = np.nan
+    out["indicator"] = name
+    return out.reset_index()
 
 
 def headline_table(eff: pd.DataFrame, horizon: str = "experiment", municipality: str = "region",
@@ -187,4 +233,5 @@ def headline_table(eff: pd.DataFrame, horizon: str = "experiment", municipality:
               & eff.indicator.isin(outcomes)]
     order = {k: i for i, k in enumerate(outcomes)}
     sel = sel.assign(_o=sel.indicator.map(order)).sort_values(["label", "_o"]).drop(columns="_o")
-    return sel[["label", "indicator", "effect", "low", "high", "n"]].reset_index(drop=True)
+    cols = ["label", "indicator", "effect", "low", "high", "n"] + (["note"] if "note" in sel else [])
+    return sel[cols].reset_index(drop=True)

@@ -160,8 +160,11 @@ def _fmt(v: float, indicator: str) -> str:
 
 
 def effect_text(row: pd.Series) -> str:
-    """'effect [low, high]' formatted for the outcome."""
+    """'effect [low, high]' formatted for the outcome, or why it is not shown."""
     ind = row.indicator
+    note = row.get("note", "")
+    if isinstance(note, str) and note:
+        return note
     if not np.isfinite(row.get("low", np.nan)):
         return _fmt(row.effect, ind)
     return f"{_fmt(row.effect, ind)} [{_fmt(row.low, ind)}, {_fmt(row.high, ind)}]"
