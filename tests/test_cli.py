@@ -118,7 +118,7 @@ def test_sensitivity_command_records_its_settings_seed_and_versions(tmp_path):
 def test_trial_command_records_the_configuration_it_ran(tmp_path):
     out = tmp_path / "trial"
     r = run(["trial", "trial.replications=2", "trial.follow_up=[6]", "trial.workers=1",
-             "compare.scale=0.02", "seed=4", f"hydra.run.dir={out}"], tmp_path)
+             "trial.scale=0.02", "seed=4", f"hydra.run.dir={out}"], tmp_path)
     assert r.returncode == 0, r.stderr
     record = json.loads((out / "run.json").read_text())
     assert record["command"] == "trial" and record["seed"] == 4 and record["scale"] == 0.02

@@ -49,12 +49,12 @@ def compare_app(cmd: Command) -> None:
 def trial_app(cmd: Command) -> None:
     """Hydra entry point of ``kohtaanto trial``: a virtual randomised trial of one intervention."""
     cfg, tc = cmd.cfg, cmd.cfg.trial
-    overrides = [f"scale={cfg.compare.scale}"] + cmd.overrides()
+    overrides = [f"scale={tc.scale}"] + cmd.overrides()
     workers = cmd.check_workers("trial")
     res = run_trial(overrides, tc.intervention, float(tc.share), tc.assign, int(tc.replications),
                     list(tc.follow_up), int(cfg.seed), cmd.out, workers,
                     days_months=int(tc.days_months))
-    cmd.finish(rows=len(res), scale=float(cfg.compare.scale),
+    cmd.finish(rows=len(res), scale=float(tc.scale),
                model_configs={"trial": "configs/trial.yaml"})
     print(f"kohtaanto trial: results in {cmd.out / 'trial.md'}")
     if len(res):
