@@ -273,6 +273,12 @@ class EconomyConfig(Settings):
         0.0, -0.03, 0.03, unit="a year, regional demand relative to the national path",
         source="assumption: 0 = the region follows the nation; a drift of the region's own "
         "(industry mix, population) that the national path does not carry")
+    local_demand_share: float = param(
+        0.0, 0.0, 0.8, unit="share of the region's labour demand that follows its working-age "
+        "population rather than the national path",
+        source="assumption: jobs in local services, retail and the public sector serve the "
+        "region's own residents, so an emigrant takes part of a job with them and an immigrant "
+        "brings some; 0 = all demand follows the national path (the data give no share)")
     seasonal_factors: list[float] = param(
         [1.052, 1.024, 0.993, 0.952, 0.932, 1.055, 1.125, 0.969, 0.941, 0.936, 0.952, 1.069],
         0.5, 1.5, unit="unadjusted / seasonally adjusted national unemployed, January..December",

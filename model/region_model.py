@@ -193,6 +193,8 @@ class RegionModel(mesa.Model):
         pops = np.array([m.population for m in reg.municipalities], dtype=float)
         self.mover_factor = odds / float(odds @ pops / pops.sum())
         self.se_from_employment = self._self_employment_from_employment()
+        #: The working-age residents at 2018-01 (the local part of labour demand follows them).
+        self.working_age0 = max(int(np.count_nonzero(self.people.status != Status.EMPTY)), 1)
         self.people.refresh_history_counts()
         self.recorder.initial_by_status = np.bincount(
             self.people.status.astype(np.int32) * len(self.muni_names) + self.people.muni,
@@ -434,11 +436,25 @@ class RegionModel(mesa.Model):
     def adjust_firms(self, t: int) -> None:
         """Firms adjust to demand: quits, layoffs and recalls."""
         rng, eco = self.streams["demand"], self.config.economy
-        self.firms.update_demand(rng, eco, float(self.demand[t]), self.total_base)
+        self.firms.update_demand(rng, eco, self.labour_demand_index(t), self.total_base)
         employed = nonzero(self.people.status == Status.EMPLOYED)
         self._employment = emp = self.firms.employment(self.people, employed)
         self.firms.separations(rng, self.people, eco, t, emp, float(self.demand_drop[t]), employed)
         self.firms.recalls(rng, self.people, eco, t, emp)
+
+    def labour_demand_index(self, t: int) -> float:
+        """The region's labour demand in month ``t`` relative to 2018-01.
+
+        The national path (:func:`agents.firms.demand_index`), except for the share
+        ``local_demand_share`` that serves the region's own residents and follows its working-age
+        population (relative to 2018-01).
+        """
+        index = float(self.demand[t])
+        local = self.config.economy.local_demand_share
+        if local > 0:
+            residents = np.count_nonzero(self.people.status != Status.EMPTY) / self.working_age0
+            index = (1.0 - local) * index + local * residents
+        return index
 
     def open_vacancies(self, t: int) -> None:
         """New vacancies, public or hidden."""

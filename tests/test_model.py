@@ -436,3 +436,27 @@ def test_emigration_abroad_matches_the_observed_flow_and_its_language_share(smal
                                                     abs=0.04)
     young = np.concatenate(draws)
     assert np.mean(p.age_m[young] < 30 * 12) > np.mean(p.age_m[p.active] < 30 * 12)
+
+
+@pytest.mark.parametrize("share", [0.0, 0.4])
+def test_local_labour_demand_follows_the_working_age_population(share):
+    """With a local share, residents who leave take part of the region's labour demand with
+    them; at 0 the demand follows the national path alone, whoever lives in the region."""
+    t = 5
+    runs = []
+    for remove in (False, True):
+        m = RegionModel(scale=0.05, end="2018-12", **{"economy.local_demand_share": share})
+        while m.t < t:
+            m.step()
+        if remove:  # a tenth of the working-age residents move away
+            gone = np.nonzero(m.people.status != Status.EMPTY)[0][::10]
+            m.people.leave(gone, t)
+        m.open_month(t)
+        m.demography(t)
+        m.adjust_firms(t)
+        runs.append((m.labour_demand_index(t), m.firms.desired.sum()))
+    (index, desired), (index_after, desired_after) = runs
+    if share == 0:
+        assert index_after == index and desired_after == pytest.approx(desired)
+    else:
+        assert index_after < index - 0.03 * share and desired_after < desired
