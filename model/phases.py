@@ -91,7 +91,6 @@ MONTH: tuple[Phase, ...] = (
     )),
     Phase("indicators", "Month-end histories, stocks and events recorded.", (
         own("close_month", "histories closed, every indicator recorded"),
-        own("collect", "Mesa's DataCollector reads the headline indicators of the month"),
         own("observe_end", "observers (a virtual trial) follow up their cohort"),
     )),
 )

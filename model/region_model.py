@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import operator
-from functools import partial
 from typing import Any
 
 import mesa
@@ -28,8 +27,9 @@ from agents.population import new_people, stochastic_round, synthesise
 from agents.wage_subsidy import WageSubsidyProgramme
 from model.benefits import BenefitRules
 from model.calendar import month_label, parse_month
+from model.collector import RecorderCollector
 from model.config import ModelConfig, validate
-from model.indicators import EVENTS, GROUPS, STOCKS, Recorder, _derive
+from model.indicators import Recorder
 from model.indices import nonzero
 from model.intervention import Intervention, person_fields, registered
 from model.matching import MatchingInputs, application_weights, distance_matrix, match
@@ -51,18 +51,13 @@ def _fit(factor: np.ndarray, capacity: int) -> np.ndarray:
     return np.concatenate([factor, np.ones(capacity - len(factor), factor.dtype)])
 
 
-#: The indicators Mesa's DataCollector (``RegionModel.datacollector``) reads at the end of every
-#: simulated month, for the region and group ``"all"``: the comparisons' headline outcomes
+#: The indicators Mesa's DataCollector (``RegionModel.datacollector``) holds for every simulated
+#: month, for the region and group ``"all"``: the comparisons' headline outcomes
 #: (:data:`scenarios.campaigns.effects.HEADLINE`) that the recorder holds month by month, with the
 #: employment rate and the unemployed.
 HEADLINE = ("structural_unemployment", "unemployment_rate", "broad_unemployment", "employment",
             "employment_rate", "unemployed", "long_term_unemployed", "activation_rate",
             "education_level", "benefit_eur_state", "benefit_eur_municipal")
-
-
-def _headline(model: RegionModel, indicator: str) -> float:
-    """A DataCollector reporter: ``indicator`` in the month last collected (:meth:`collect`)."""
-    return model.headline[indicator]
 
 
 class RegionModel(mesa.Model):
@@ -95,9 +90,9 @@ class RegionModel(mesa.Model):
         t: Index of the month to be simulated next (0 = 2018-01).
         datacollector: Mesa's ``DataCollector``: one row per simulated month, one column per
             :data:`HEADLINE` indicator (region, group "all"), the values the recorder holds
-            (``series(name)``); it collects in the month's ``collect`` step, after the month is
-            recorded, and draws no random number.
-        headline: The :data:`HEADLINE` indicators of the month last collected (NaN before).
+            (``series(name)``), read from the recorder when Mesa reads the table (no cost per
+            month, no random number; :mod:`model.collector`).
+        headline: The :data:`HEADLINE` indicators of the last simulated month (NaN before).
     """
 
     def __init__(self, config: ModelConfig | None = None, trial: Any = None, *,
@@ -177,10 +172,7 @@ class RegionModel(mesa.Model):
                                                  if iv.name != self.wage_subsidy.name]
         self.recorder = Recorder(self.n_months, self.muni_names, cfg.scale, svc.plan_valid_months,
                                  cost_names=cost_names)
-        self.headline = dict.fromkeys(HEADLINE, float("nan"))
-        self._headline_at = [self.recorder.indicator_names.index(k) for k in HEADLINE]
-        self.datacollector = mesa.DataCollector(
-            model_reporters={k: partial(_headline, indicator=k) for k in HEADLINE})
+        self.datacollector = RecorderCollector(self, HEADLINE)
         # Entries from outside the labour force scale with the municipality's unemployment odds
         # (relative to the outside population's average, so the region's total is unchanged).
         ur = np.array([m.unemployment_rate for m in reg.municipalities])
@@ -669,21 +661,23 @@ class RegionModel(mesa.Model):
         s_st, spell = st[searchers], p.spell[searchers]
         f32 = np.float32
         pc = self.config.region.population
-        # A spell that began this month has had half a month of search on average.
-        unemployed = (np.where(p.temp_laid[searchers], f32(0.3), f32(1.0))
-                      * np.where(spell == 0, f32(0.5), f32(1.0))
-                      * np.exp(f32(-eco.discouragement) * np.minimum(spell, 24).astype(f32)))
+        # Training, other services and wage-subsidised work: fixed shares of the effort of search.
+        effort = np.where(s_st == Status.TRAINING, f32(svc.training_effort), f32(0.5))
+        # The unemployed, and the lapsed at their share: a spell that began this month has had half
+        # a month of search on average; effort falls with the spell (discouragement).
+        own = nonzero((s_st == Status.UNEMPLOYED) | (s_st == Status.LAPSED))
+        who = searchers[own]
+        sp = spell[own]
+        e = (np.where(p.temp_laid[who], f32(0.3), f32(1.0)) * np.where(sp == 0, f32(0.5), f32(1.0))
+             * np.exp(f32(-eco.discouragement) * np.minimum(sp, 24).astype(f32)))
         # The inactive hardly search; while a sanctioned obligation is in force, benefit
         # recipients search harder for fear of a sanction.
-        unemployed[p.inactive[searchers]] *= f32(pc.inactive_effort)
+        e[p.inactive[who]] *= f32(pc.inactive_effort)
         if self.register.sanctioned_obligation(t):
-            paid = (p.benefit[searchers] != 0) & (p.sanction_days[searchers] <= 0)
-            unemployed[paid] *= f32(1.0 + pc.threat_effort)
-        effort = np.where(
-            s_st == Status.UNEMPLOYED, unemployed,
-            np.where(s_st == Status.TRAINING, f32(svc.training_effort),
-                     np.where(s_st == Status.LAPSED, f32(pc.lapsed_search_effort) * unemployed,
-                              f32(0.5))))
+            paid = (p.benefit[who] != 0) & (p.sanction_days[who] <= 0)
+            e[paid] *= f32(1.0 + pc.threat_effort)
+        e[s_st[own] == Status.LAPSED] *= f32(pc.lapsed_search_effort)
+        effort[own] = e
         referred = np.concatenate(self._referred) if self._referred else np.zeros(0, np.int64)
         self._searchers, self._effort = searchers, effort
         self.matching_inputs = MatchingInputs(
@@ -756,22 +750,15 @@ class RegionModel(mesa.Model):
         rec.set_region(t, "demand_index", float(self.demand[t]))
         rec.close(t, p, self.rules.entitled, p.take_transitions(), seekers)
 
-    def collect(self, t: int) -> None:
-        """Mesa's DataCollector reads the :data:`HEADLINE` indicators of month ``t``, just recorded.
-
-        All of them from one pass over the month's arrays, with the arithmetic of
-        ``Recorder.values(name, "region", "all", t, t)`` (so the values equal ``series(name)``
-        exactly), which would derive the rates once per indicator.
-        """
-        rec, sl, g = self.recorder, slice(t, t + 1), GROUPS.index("all")
-        counts = np.concatenate([rec.stocks[sl, g], rec.events[sl, g]], axis=-1) * (1.0 / rec.scale)
-        counts = counts.sum(axis=1)
-        derived, _ = _derive(counts, STOCKS + EVENTS)
-        month = np.concatenate([counts, derived], axis=-1)[0]
-        self.headline = dict(zip(HEADLINE, month[self._headline_at].tolist(), strict=True))
-        self.datacollector.collect(self)
-
     # ================================================================ results
+    @property
+    def headline(self) -> dict[str, float]:
+        """The :data:`HEADLINE` indicators of the last simulated month (NaN before the first)."""
+        if self.t == 0:
+            return dict.fromkeys(HEADLINE, float("nan"))
+        row = self.datacollector.values(self.t - 1, self.t - 1)[0]
+        return dict(zip(HEADLINE, row.tolist(), strict=True))
+
     @property
     def month(self) -> str:
         """Label of the next month to simulate (``YYYY-MM``)."""

@@ -50,6 +50,14 @@ class Register:
                            parse_month(r.activation_model_end, "rules.obligations.activation_model_end"))
         self.nordic_start = parse_month(r.nordic_start, "rules.obligations.nordic_start")
         self.tyke_start = parse_month(r.tyke_start, "rules.obligations.tyke_start")
+        # The miss probability of each combination of (inactive, under 25, on the earnings-related
+        # allowance, in a waiting period), as bits 0-3 of a code.
+        pc = self.pop
+        bits = np.arange(16)
+        self._miss_table = np.minimum(
+            pc.miss_rate * np.where(bits & 1, pc.miss_inactive, 1.0)
+            * np.where(bits & 2, pc.miss_young, 1.0) * np.where(bits & 4, pc.miss_earnings_related, 1.0)
+            * np.where(bits & 8, pc.miss_without_benefit, 1.0), 1.0)
 
     # ------------------------------------------------------------ rules in force
     def activation_model(self, t: int) -> bool:
@@ -67,13 +75,11 @@ class Register:
     # ------------------------------------------------------------ contacts asked
     def miss_probability(self, idx: np.ndarray) -> np.ndarray:
         """Probability that each of people ``idx`` misses one contact asked of them."""
-        people, pc = self.model.people, self.pop
-        p = np.full(len(idx), pc.miss_rate)
-        p[people.inactive[idx]] *= pc.miss_inactive
-        p[people.age_m[idx] < 25 * 12] *= pc.miss_young
-        p[people.benefit[idx] == Benefit.EARNINGS_RELATED] *= pc.miss_earnings_related
-        p[people.sanction_days[idx] > 0] *= pc.miss_without_benefit
-        return np.minimum(p, 1.0, out=p)
+        people = self.model.people
+        code = people.inactive[idx].view(np.uint8) | ((people.age_m[idx] < 25 * 12).view(np.uint8) << 1)
+        code |= (people.benefit[idx] == Benefit.EARNINGS_RELATED).view(np.uint8) << 2
+        code |= (people.sanction_days[idx] > 0).view(np.uint8) << 3
+        return self._miss_table[code]
 
     def ask(self, idx: np.ndarray, contacts: np.ndarray | float, t: int) -> np.ndarray:
         """Ask ``contacts`` contacts of the unemployed ``idx``; those who miss one lapse.
