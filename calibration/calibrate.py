@@ -232,8 +232,7 @@ def fit_report(base, values: dict[str, float], tg: pd.DataFrame, out: Path, seed
 def untargeted_values(model, end: int) -> pd.DataFrame:
     """Exits to services by duration and the destinations of ended spells beside the run's values.
 
-    Exits to services by duration, and the destinations of ended spells (the model's spells that
-    ended in education, about 1 %, have no register counterpart here).
+    The model's spells that ended in education (about 1 %) have no register counterpart here.
     """
     svc = model.recorder.duration_profile(0, end)["exit_to_services"]
     dest = model.recorder.destination_shares(0, end)

@@ -696,6 +696,13 @@ def validate(cfg: ModelConfig) -> ModelConfig:
                               "the same length")
         if list(r.day_thresholds) != sorted(r.day_thresholds):
             raise ConfigError(f"rules.regimes[{i}].day_thresholds must be increasing")
+    ob = rules.obligations
+    for name in ("activation_model_start", "activation_model_end", "nordic_start", "tyke_start"):
+        parse_month(getattr(ob, name), f"rules.obligations.{name}")
+    for name in ("nordic_waiting_days", "tyke_waiting_days"):
+        if not getattr(ob, name):
+            raise ConfigError(f"rules.obligations.{name} is empty; give the days of at least the "
+                              "first failure (0 for a reminder)")
     svc = cfg.scenario.services
     parse_month(svc.nordic_model_start, "scenario.services.nordic_model_start")
     parse_month(cfg.scenario.municipal_from, "scenario.municipal_from")

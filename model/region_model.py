@@ -508,9 +508,7 @@ class RegionModel(mesa.Model):
         need = te_office_need(p, clients, t, svc.interview_interval_months,
                               t >= self.nordic_start, svc.nordic_early_meetings)
         # The meetings asked of the clients: whoever misses one leaves the register.
-        asked = nonzero(need > 0)
-        self.register.ask(clients[asked], need[asked], t)
-        kept = p.status[clients] == Status.UNEMPLOYED
+        kept = self.register.ask(clients, need, t)
         clients, need = clients[kept], need[kept]
         seekers = seekers[p.status[seekers] != Status.LAPSED]
         self.service.assign(rng, p, seekers)

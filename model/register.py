@@ -82,20 +82,25 @@ class Register:
         return self._miss_table[code]
 
     def ask(self, idx: np.ndarray, contacts: np.ndarray | float, t: int) -> np.ndarray:
-        """Ask ``contacts`` contacts of the unemployed ``idx``; those who miss one lapse.
+        """Ask ``contacts`` contacts (each person's, or one number) of the unemployed ``idx``.
 
-        Returns the people who kept their contacts (the others' registrations have ended).
+        Whoever misses one lapses. Returns a mask over ``idx`` of those still registered (asked
+        nothing, or kept every contact).
         """
-        if len(idx) == 0:
-            return idx
         n = np.broadcast_to(np.asarray(contacts, float), idx.shape)
-        p = 1.0 - (1.0 - self.miss_probability(idx)) ** n
-        missed = self.rng.random(len(idx)) < p
-        lapsed = idx[missed]
+        asked = nonzero(n > 0)
+        kept = np.ones(len(idx), bool)
+        if len(asked) == 0:
+            return kept
+        who = idx[asked]
+        p = 1.0 - (1.0 - self.miss_probability(who)) ** n[asked]
+        missed = self.rng.random(len(who)) < p
+        lapsed = who[missed]
         people, rec = self.model.people, self.model.recorder
         rec.tally_people("missed_contacts", people, lapsed)
         people.move(lapsed, Status.LAPSED, t)
-        return idx[~missed]
+        kept[asked[missed]] = False
+        return kept
 
     # ------------------------------------------------------------ monitoring
     def detected(self, idx: np.ndarray, t: int) -> None:
@@ -148,9 +153,8 @@ class Register:
         # The Nordic model's monthly job-search report: a contact asked, and a check.
         if self.nordic(t):
             reporting = un[people.benefit[un] != Benefit.NONE]
-            self.ask(reporting, 1.0, t)
-            inactive = reporting[(people.status[reporting] == Status.UNEMPLOYED)
-                                 & people.inactive[reporting]]
+            reporting = reporting[self.ask(reporting, 1.0, t)]
+            inactive = reporting[people.inactive[reporting]]
             self.sanction(bernoulli_indices(rng, inactive, self.rules.report_detection), t)
         # Some of the registered unemployed become inactive.
         un = un[(people.status[un] == Status.UNEMPLOYED) & ~people.inactive[un]]

@@ -29,7 +29,7 @@ def test_missed_contacts_end_registrations_and_rise_with_the_contacts_asked():
     for n in (1, 4):
         m = model("2018-01")
         idx = unemployed(m)
-        kept = m.register.ask(idx, n, m.t)
+        kept = idx[m.register.ask(idx, n, m.t)]
         gone = np.setdiff1d(idx, kept)
         assert (m.people.status[gone] == Status.LAPSED).all()
         assert (m.people.status[kept] == Status.UNEMPLOYED).all()
@@ -164,3 +164,17 @@ def test_lapsed_people_register_again_with_their_history_and_can_be_hired():
     assert flows[Status.LAPSED, Status.EMPLOYED] > 0  # found work on their own
     assert flows[Status.LAPSED, Status.UNEMPLOYED] > 0
     assert flows[Status.UNEMPLOYED, Status.LAPSED] > 0
+
+
+@pytest.mark.parametrize("override, message", [
+    ("rules.obligations.nordic_start=2022-13", "rules.obligations.nordic_start"),
+    ("rules.obligations.nordic_waiting_days=[]", "rules.obligations.nordic_waiting_days is empty"),
+    ("region.population.miss_rate=0.9", "region.population.miss_rate = 0.9 is outside"),
+    ("economy.local_demand_share=1.5", "economy.local_demand_share = 1.5 is outside"),
+])
+def test_bad_register_settings_are_refused_naming_the_field(override, message):
+    from model.hydra_config import compose_config
+    from model.params import ConfigError
+
+    with pytest.raises(ConfigError, match=message):
+        compose_config([override])

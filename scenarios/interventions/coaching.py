@@ -154,9 +154,7 @@ class PersonalCoaching(Intervention):
         base = np.floor(p.meetings_per_month)
         need = (base + (self.rng.random(len(cl)) < p.meetings_per_month - base)).astype(np.int64)
         # The meetings asked of the clients: whoever misses one leaves the register.
-        asked = nonzero(need > 0)
-        m.register.ask(cl[asked], need[asked], t)
-        kept = people.status[cl] == Status.UNEMPLOYED
+        kept = m.register.ask(cl, need, t)
         cl, need = cl[kept], need[kept]
         res = self.service.serve(self.rng, people, t, cl, need)
         m.handle_meetings(res, t, self.rng, self.kind_id)

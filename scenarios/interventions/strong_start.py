@@ -17,7 +17,6 @@ from agents.coaches import contact_outcomes
 from model.config import ContactRule
 from model.intervention import Eligibility, Intervention, InterventionParams
 from model.params import param
-from model.statuses import Status
 
 
 def _new_jobseekers() -> Eligibility:
@@ -79,8 +78,7 @@ class StrongStart(Intervention):
         if len(met) == 0:
             return
         n = max(int(round(p.early_meetings)), 1)
-        m.register.ask(met, n, t)  # whoever misses a meeting leaves the register
-        met = met[people.status[met] == Status.UNEMPLOYED]
+        met = met[m.register.ask(met, n, t)]  # whoever misses a meeting leaves the register
         n = np.full(len(met), n, np.int64)
         rng = self.rng
         res = contact_outcomes(p.contact, rng, people, t, met, n, n.astype(float))
