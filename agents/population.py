@@ -91,7 +91,9 @@ def synthesise(cfg: ModelConfig, rng: np.random.Generator, sector_shares: np.nda
         # the rest training (30 %) and other services from those outside the labour force
         n_all = n_u * act / (1 - act)
         n_s = min(len(rest), stochastic_round(rng, 0.7 * n_all))
-        svc = rng.choice(rest, size=n_s, replace=False, p=risk[rest] / risk[rest].sum())
+        # (at a tiny scale everyone of working age can be in the labour force: nobody is left)
+        svc = (rng.choice(rest, size=n_s, replace=False, p=risk[rest] / risk[rest].sum())
+               if len(rest) else rest)
         kind = rng.random(n_s)
         status[svc] = np.where(kind < 0.3, Status.TRAINING, Status.OTHER_SERVICE)
         employed = np.setdiff1d(lf, unemp)

@@ -46,7 +46,7 @@ from model.hydra_config import CALIBRATION_DIR, CalibrateConfig
 from model.output import atomic_write, write_table, write_text
 from model.parameters import Parameter, apply
 from model.params import ConfigError
-from scenarios.campaigns.runner import Job, load_results, run_jobs
+from scenarios.campaigns.runner import Job, Runner, Workers, load_results, using
 
 INSTALL_DIR = CALIBRATION_DIR
 
@@ -94,19 +94,36 @@ def _distance_job(job: Job) -> pd.DataFrame:
                          "distance": out})
 
 
-def objective(base, names: list[str], values: np.ndarray, tg: pd.DataFrame, seeds: int,
-              seed: int) -> float:
-    """Mean distance over the seeds at one point (run in this process)."""
+def _seed_distance(job: Job) -> float:
+    """Distance of one seed's run at one point (the point is in the job's configuration)."""
     from model.region_model import RegionModel
 
+    tg = dict(job.extra)["targets"]
+    return float(distance(simulated(RegionModel(job.config).run(), tg), tg))
+
+
+def objective(base, names: list[str], values: np.ndarray, tg: pd.DataFrame, seeds: int,
+              seed: int, workers: Workers = 1) -> float:
+    """Mean distance over the seeds at one point; the seeds run in parallel on ``workers``."""
     cfg = apply(base, dict(zip(names, values, strict=True)))
-    return float(np.mean([distance(simulated(RegionModel(replace(cfg, seed=seed + k)).run(), tg),
-                                   tg) for k in range(seeds)]))
+    jobs = [Job("point", k, replace(cfg, seed=seed + k), (("targets", tg),)) for k in range(seeds)]
+    with using(workers) as runner:
+        return float(np.mean(runner.map(_seed_distance, jobs)))
 
 
-def calibrate(c: Calibration, base, tg: pd.DataFrame, out: Path, workers: int = 0,
+def calibrate(c: Calibration, base, tg: pd.DataFrame, out: Path, workers: Workers = 0,
               progress: bool = True) -> dict:
-    """Run the calibration; returns the chosen values, the accepted draws and the design."""
+    """Run the calibration; returns the chosen values, the accepted draws and the design.
+
+    The design's chunks and the local search's seeds run on ``workers`` (a runner, or a number
+    of local processes kept for the whole calibration).
+    """
+    with using(workers) as runner:
+        return _calibrate(c, base, tg, out, runner, progress)
+
+
+def _calibrate(c: Calibration, base, tg: pd.DataFrame, out: Path, runner: Runner,
+               progress: bool) -> dict:
     from scipy.optimize import minimize
     from scipy.stats import qmc
 
@@ -127,7 +144,7 @@ def calibrate(c: Calibration, base, tg: pd.DataFrame, out: Path, workers: int = 
         extra = (("rows", points[first:first + c.chunk_size].tolist()), ("names", names),
                  ("targets", tg), ("seeds", c.seeds), ("first", first))
         jobs.append(Job("design", i, replace(base, seed=c.seed), extra))
-    files = run_jobs(jobs, out / "chunks", _distance_job, workers, progress)
+    files = runner.run_jobs(jobs, out / "chunks", _distance_job, progress)
     dist = load_results(files).sort_values("row").distance.to_numpy()
     design = pd.DataFrame(points, columns=names).assign(distance=dist)
     write_table(out / "design.csv", design)
@@ -135,7 +152,7 @@ def calibrate(c: Calibration, base, tg: pd.DataFrame, out: Path, workers: int = 
     best = int(np.argmin(dist))
     x0 = (points[best] - lo) / (hi - lo)
     result = minimize(lambda z: objective(base, names, lo + np.clip(z, 0, 1) * (hi - lo), tg,
-                                          c.seeds, c.seed),
+                                          c.seeds, c.seed, runner),
                       x0, method="Nelder-Mead", bounds=[(0, 1)] * len(names),
                       options={"maxfev": c.local_iterations, "xatol": 1e-3, "fatol": 1e-3})
     chosen = lo + np.clip(result.x, 0, 1) * (hi - lo)
@@ -173,22 +190,27 @@ def to_yaml(values: dict[str, float], fun: float, c: Calibration) -> str:
     return head + yaml.safe_dump(tree, sort_keys=True, allow_unicode=True)
 
 
-def fit_report(base, values: dict[str, float], tg: pd.DataFrame, out: Path, seeds: int = 4,
-               seed: int = 42) -> pd.DataFrame:
-    """Simulated bands at the calibrated values against every target; writes fit.csv/png."""
+def _fit_job(job: Job) -> tuple[np.ndarray, pd.Series, pd.DataFrame]:
+    """One seed of the fit report: the targets' values, Lahti's rate, the untargeted figures."""
     from model.region_model import RegionModel
 
+    tg = dict(job.extra)["targets"]
+    m = RegionModel(job.config).run()
+    return simulated(m, tg), m.series("unemployment_rate", "Lahti"), untargeted_values(
+        m, min(23, m.t - 1))
+
+
+def fit_report(base, values: dict[str, float], tg: pd.DataFrame, out: Path, seeds: int = 4,
+               seed: int = 42, workers: Workers = 0) -> pd.DataFrame:
+    """Simulated bands at the calibrated values against every target; writes fit.csv/png."""
     cfg = apply(base, values)
     # the runs go on to the last held-out point (a seed's months before that do not change)
     hold = held_out(min(cfg.end, TARGET_END))
     run_cfg = replace(cfg, end=max(cfg.end, *hold.month)) if len(hold) else cfg
-    sims, lahti, untargeted = [], [], []
-    for k in range(seeds):
-        m = RegionModel(replace(run_cfg, seed=seed + k)).run()
-        sims.append(simulated(m, tg))
-        lahti.append(m.series("unemployment_rate", "Lahti"))
-        end = min(23, m.t - 1)
-        untargeted.append(untargeted_values(m, end))
+    jobs = [Job("fit", k, replace(run_cfg, seed=seed + k), (("targets", tg),))
+            for k in range(seeds)]
+    with using(workers) as runner:
+        sims, lahti, untargeted = zip(*runner.map(_fit_job, jobs), strict=True)
     sims = np.array(sims)
     ft = fit_table(sims.mean(axis=0), tg)
     ft["simulated_low"], ft["simulated_high"] = sims.min(axis=0), sims.max(axis=0)
@@ -288,7 +310,7 @@ def write_report(out: Path, record: dict, ft: pd.DataFrame, c: Calibration) -> N
          "default_distance": record["default_distance"], **nums}, indent=2))
 
 
-def screen(params, base, keep: int, trajectories: int, seed: int, out: Path, workers: int):
+def screen(params, base, keep: int, trajectories: int, seed: int, out: Path, workers: Workers):
     """Morris screening on the calibration distance; the ``keep`` most influential (mu*)."""
     camp = Campaign(method="morris", parameters=params, n=trajectories, outputs=["distance"],
                     chunk_size=8, noise_seeds=2, seed=seed)

@@ -34,7 +34,7 @@ from model.hydra_config import SensitivityConfig
 from model.output import atomic_write, write_table, write_text
 from model.parameters import Parameter, apply
 from model.params import ConfigError
-from scenarios.campaigns.runner import Job, load_results, run_jobs
+from scenarios.campaigns.runner import Job, Workers, load_results, run_jobs
 
 METHODS = ("morris", "sobol")
 
@@ -220,7 +220,7 @@ def evaluate_chunk(job: Job) -> pd.DataFrame:
     return df
 
 
-def run_campaign(c: Campaign, base, out: Path, workers: int = 0, progress: bool = True) -> dict:
+def run_campaign(c: Campaign, base, out: Path, workers: Workers = 0, progress: bool = True) -> dict:
     """Sample, evaluate (in resumable chunks) and analyse; write tables, plots and a report."""
     check(c, base.end)
     out = Path(out)

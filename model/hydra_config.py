@@ -34,6 +34,30 @@ class OutputConfig:
 
 
 @dataclass
+class DaskConfig:
+    """``runner.dask``: a running Dask scheduler to join, or a LocalCluster to start here."""
+
+    address: str = ""  # e.g. tcp://host:8786 (a scheduler started with `dask scheduler`)
+    scheduler_file: str = ""  # the file a scheduler wrote (`dask scheduler --scheduler-file f`)
+    local_workers: int = 0  # neither given: a LocalCluster with this many processes (0 = cores)
+    timeout: float = 30.0  # seconds to connect and to wait for a LocalCluster's workers
+    dashboard: bool = True  # serve and print Dask's dashboard (needs bokeh)
+
+
+@dataclass
+class RunnerConfig:
+    """``runner``: where every batch command (compare, trial, sensitivity, calibrate) runs its jobs.
+
+    Not part of what a resumed output directory must match: a campaign started on one executor
+    resumes on another.
+    """
+
+    executor: str = "local"  # local (a process pool of <command>.workers) or dask
+    progress: bool = True  # a progress bar on standard error when it is a terminal
+    dask: DaskConfig = field(default_factory=DaskConfig)
+
+
+@dataclass
 class CompareConfig:
     """``kohtaanto compare``: which scenarios, how many replications, how many workers."""
 
@@ -147,6 +171,7 @@ class RunConfig(ModelConfig):
     """The schema of ``conf/config.yaml``: the model's configuration plus the apps' settings."""
 
     output: OutputConfig = field(default_factory=OutputConfig)
+    runner: RunnerConfig = field(default_factory=RunnerConfig)
     compare: CompareConfig = field(default_factory=CompareConfig)
     trial: TrialConfig = field(default_factory=TrialConfig)
     sensitivity: SensitivityConfig = field(default_factory=SensitivityConfig)

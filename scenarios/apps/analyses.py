@@ -29,7 +29,7 @@ from scenarios.apps.common import Command, hydra_app
 def sensitivity_app(cmd: Command) -> None:
     """``kohtaanto sensitivity``: SALib Morris or Sobol over declared parameters."""
     cfg, s = cmd.cfg, cmd.cfg.sensitivity
-    workers = cmd.check_workers("sensitivity")
+    runner = cmd.runner("sensitivity")
     if s.reference not in available_scenarios():
         raise ConfigError(f"sensitivity.reference = {s.reference!r}; allowed: "
                           f"{', '.join(available_scenarios())}")
@@ -45,9 +45,11 @@ def sensitivity_app(cmd: Command) -> None:
                     noise_seeds=int(s.noise_seeds), outputs=list(s.outputs),
                     reference=s.reference, chunk_size=int(s.chunk_size), seed=int(cfg.seed),
                     model=s.model)
-    res = run_campaign(camp, base, cmd.out, workers)
+    with runner:
+        res = run_campaign(camp, base, cmd.out, runner)
+        executor = runner.description
     cmd.save_config("base", base)
-    cmd.finish(rows=res["rows"])
+    cmd.finish(rows=res["rows"], executor=executor)
     print(f"kohtaanto sensitivity: {res['rows']} sample rows; report in {cmd.out / 'report.md'}")
     key = "ST" if s.method == "sobol" else "mu_star"
     top = res["indices"].sort_values(key, ascending=False).groupby("output").head(3)
@@ -58,7 +60,7 @@ def sensitivity_app(cmd: Command) -> None:
 def calibrate_app(cmd: Command) -> None:
     """``kohtaanto calibrate``: simulated moments over a Sobol design, then a local search."""
     cfg, c, out = cmd.cfg, cmd.cfg.calibrate, cmd.out
-    workers = cmd.check_workers("calibrate")
+    runner = cmd.runner("calibrate")
     if int(c.screen) > 0 and int(c.screen_trajectories) < 2:
         raise ConfigError(f"calibrate.screen_trajectories = {c.screen_trajectories}; Morris "
                           "screening needs at least 2")
@@ -73,17 +75,19 @@ def calibrate_app(cmd: Command) -> None:
     settings = Calibration(params, int(c.design), int(c.seeds), int(c.local_iterations),
                            float(c.accept), int(c.chunk_size), int(cfg.seed))
     check(settings)  # before the screening, which takes minutes
-    if int(c.screen) > 0:
-        params = screen(params, base, int(c.screen), int(c.screen_trajectories),
-                        int(cfg.seed), out / "screening", workers)
-        print("screened in: " + ", ".join(p.name for p in params))
-        settings = replace(settings, parameters=params)
-    tg = targets(last=min(c.end, TARGET_END))
-    record = calibrate(settings, base, tg, out, workers)
-    ft = fit_report(base, record["values"], tg, out, seed=int(cfg.seed))
+    with runner:
+        if int(c.screen) > 0:
+            params = screen(params, base, int(c.screen), int(c.screen_trajectories),
+                            int(cfg.seed), out / "screening", runner)
+            print("screened in: " + ", ".join(p.name for p in params))
+            settings = replace(settings, parameters=params)
+        tg = targets(last=min(c.end, TARGET_END))
+        record = calibrate(settings, base, tg, out, runner)
+        ft = fit_report(base, record["values"], tg, out, seed=int(cfg.seed), workers=runner)
+        executor = runner.description
     write_report(out, record, ft, settings)
     cmd.save_config("base", base)
-    cmd.finish(distance=record["distance"], values=record["values"])
+    cmd.finish(distance=record["distance"], values=record["values"], executor=executor)
     if c.install:
         install(out)
         print(f"installed as the defaults: {INSTALL_DIR / 'default.yaml'}")

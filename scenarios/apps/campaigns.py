@@ -22,18 +22,20 @@ def compare_app(cmd: Command) -> None:
     cfg, c = cmd.cfg, cmd.cfg.compare
     overrides = [f"scale={c.scale}", f"end={c.end}"] + [
         o for o in cmd.overrides() if not o.startswith("scenario=")]
-    workers = cmd.check_workers("compare")
+    runner = cmd.runner("compare")
     package = [o for o in overrides if o.lstrip("+~").startswith("experiment=")]
     if package:
         raise ConfigError(f"{package[0]} would apply to the reference and to every scenario "
                           "alike; compare scenarios (compare.scenarios) and run a package "
                           "with kohtaanto run +experiment=<name>")
-    record = run_comparison(list(c.scenarios), c.reference, int(c.replications), overrides,
-                            int(cfg.seed), cmd.out, workers,
-                            Horizons(c.measure_start, c.experiment_end),
-                            parameter_draws=bool(c.parameter_draws))
+    with runner:
+        record = run_comparison(list(c.scenarios), c.reference, int(c.replications), overrides,
+                                int(cfg.seed), cmd.out, runner,
+                                Horizons(c.measure_start, c.experiment_end),
+                                parameter_draws=bool(c.parameter_draws))
+        executor = runner.description
     eff = record.pop("effects")
-    cmd.finish(**record)
+    cmd.finish(**record, executor=executor)
     print(f"kohtaanto compare: {record['jobs']} runs in {record['seconds']} s; report in "
           f"{cmd.out / 'report.html'}")
     table = summary_frame(eff)
@@ -50,11 +52,12 @@ def trial_app(cmd: Command) -> None:
     """Hydra entry point of ``kohtaanto trial``: a virtual randomised trial of one intervention."""
     cfg, tc = cmd.cfg, cmd.cfg.trial
     overrides = [f"scale={tc.scale}"] + cmd.overrides()
-    workers = cmd.check_workers("trial")
-    res = run_trial(overrides, tc.intervention, float(tc.share), tc.assign, int(tc.replications),
-                    list(tc.follow_up), int(cfg.seed), cmd.out, workers,
-                    days_months=int(tc.days_months))
-    cmd.finish(rows=len(res), scale=float(tc.scale),
+    with cmd.runner("trial") as runner:
+        res = run_trial(overrides, tc.intervention, float(tc.share), tc.assign,
+                        int(tc.replications), list(tc.follow_up), int(cfg.seed), cmd.out, runner,
+                        days_months=int(tc.days_months))
+        executor = runner.description
+    cmd.finish(rows=len(res), scale=float(tc.scale), executor=executor,
                model_configs={"trial": "configs/trial.yaml"})
     print(f"kohtaanto trial: results in {cmd.out / 'trial.md'}")
     if len(res):

@@ -23,9 +23,10 @@ from model.config import ModelConfig
 from model.hydra_config import CONF_DIR, compose_config, register_configs
 from model.output import provenance, write_json, write_model_config, write_text
 from model.params import ConfigError
+from scenarios.campaigns.runner import Runner
 
 #: Keys of the Hydra config that configure a command, not the model.
-APP_KEYS = ("compare.", "trial.", "output.", "sensitivity.", "calibrate.", "hydra.", "hydra/")
+APP_KEYS = ("runner.", "compare.", "trial.", "output.", "sensitivity.", "calibrate.", "hydra.", "hydra/")
 
 #: The first line of a command's ``config.yaml``: the model settings in it are not what was run.
 APP_CONFIG_NOTE = ("The command's settings as composed by Hydra. The model configurations "
@@ -75,6 +76,13 @@ class Command:
         value = int(self.cfg[section].workers)
         check_workers(f"{section}.workers", value)
         return value
+
+    def runner(self, section: str) -> Runner:
+        """The command's :class:`Runner`: ``runner.*`` with ``<section>.workers`` local processes.
+
+        Use it as a context manager: its workers end with the block.
+        """
+        return Runner.from_config(self.cfg.runner, self.check_workers(section))
 
     def save_config(self, name: str, config: ModelConfig) -> None:
         """Write a model configuration actually run as ``configs/<name>.yaml``."""

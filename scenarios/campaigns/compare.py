@@ -14,6 +14,7 @@ from model.hydra_config import available_scenarios
 from scenarios.campaigns.effects import Horizons, effects, summarise
 from scenarios.campaigns.report import write_report
 from scenarios.campaigns.runner import (
+    Workers,
     claim_directory,
     jobs_for,
     load_results,
@@ -81,7 +82,7 @@ def check_settings(scenarios: list[str], reference: str, replications: int) -> l
 
 
 def run_comparison(scenarios: list[str], reference: str, replications: int, base_overrides:
-                   list[str], seed: int, out: Path, workers: int = 0,
+                   list[str], seed: int, out: Path, workers: Workers = 0,
                    horizons: Horizons | None = None, progress: bool = True,
                    parameter_draws: bool = False) -> dict:
     """Run a comparison and write its tables and report into ``out``.

@@ -1,20 +1,20 @@
 """Run many models in long-lived worker processes; keep each job's result as a file.
 
 A *job* is one configuration (a scenario, or a trial arm) with one seed. Each finished job is
-written atomically to ``<jobs_dir>/<key>.parquet``; a job whose file exists is not run again, so
-an interrupted comparison resumes where it stopped. Workers are separate processes (one per core
-by default) that import the model once and run many jobs each.
+written atomically to ``<jobs_dir>/<key>.parquet`` by the calling process; a job whose file exists
+is not run again, so an interrupted comparison resumes where it stopped, on any executor
+(``scenarios/campaigns/executors.py``: a local process pool, or Dask). A :class:`Runner` holds the
+executor, the followers of the campaign's progress and its cancel switch.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import multiprocessing
-import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,22 @@ import pandas as pd
 
 from model.config import ModelConfig
 from model.output import write_table
+from model.params import ConfigError
+from scenarios.campaigns.executors import (
+    Cancelled,
+    DaskExecutor,
+    DaskSettings,
+    Executor,
+    InProcess,
+    JobFailed,
+    LocalPool,
+)
+from scenarios.campaigns.progress import Progress, ProgressCallback, TerminalBar
+
+__all__ = ["Cancelled", "JobFailed", "Job", "Runner", "run_jobs", "using", "Progress"]
+
+#: The executors a runner can use (``runner.executor``).
+EXECUTORS = ("local", "dask")
 
 #: Indicators kept from every comparison run (the tidy table is filtered to these).
 OUTCOMES = (
@@ -81,44 +97,157 @@ def run_scenario_job(job: Job) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+class Runner:
+    """Where a command's campaigns run, who follows them, and how to cancel them.
+
+    ``executor`` is ``"local"`` (a process pool of ``workers`` processes, 0 = one per core; one
+    worker, or one job, runs in this process) or ``"dask"`` (``dask``: a running scheduler or a
+    LocalCluster started here). The workers start at the first job and are kept for every
+    campaign the runner runs until :meth:`close` (use it as a context manager). ``followers`` are
+    called with a :class:`~scenarios.campaigns.progress.Progress` after every job; ``progress``
+    adds the terminal bar. :meth:`cancel` (from any thread) stops the running campaign: pending
+    jobs are cancelled, :class:`Cancelled` is raised, finished jobs keep their files.
+    """
+
+    def __init__(self, executor: str = "local", workers: int = 0, dask: DaskSettings | None = None,
+                 progress: bool = True, followers: Iterable[ProgressCallback] = ()):
+        if executor not in EXECUTORS:
+            raise ConfigError(f"runner.executor = {executor!r}; allowed: {', '.join(EXECUTORS)}")
+        if int(workers) < 0:
+            raise ConfigError(f"workers = {workers}; allowed: 0 (one per core) or more")
+        self.executor = executor
+        self.workers = int(workers)
+        self.dask = dask or DaskSettings()
+        if executor == "dask":
+            self.dask.check()
+        self.progress = bool(progress)
+        self.followers = list(followers)
+        self._cancel = threading.Event()
+        self._open: Executor | None = None
+
+    @classmethod
+    def from_config(cls, runner_cfg: Any, workers: int = 0, **kw: Any) -> Runner:
+        """A runner from the ``runner`` settings of ``conf/config.yaml``."""
+        d = runner_cfg.dask
+        return cls(str(runner_cfg.executor), workers,
+                   DaskSettings(str(d.address or ""), str(d.scheduler_file or ""),
+                                int(d.local_workers), float(d.timeout), bool(d.dashboard)),
+                   bool(runner_cfg.progress), **kw)
+
+    def _executor(self, todo: int) -> Executor:
+        if self.executor == "local" and (self.workers == 1 or (todo == 1 and self._open is None)):
+            return InProcess()
+        if self._open is None:
+            if self.executor == "dask":
+                self._open = DaskExecutor(self.dask)
+                if self._open.dashboard_link:
+                    print(f"kohtaanto: Dask dashboard at {self._open.dashboard_link}",
+                          file=sys.stderr, flush=True)
+            else:
+                self._open = LocalPool(self.workers)
+        return self._open
+
+    @property
+    def description(self) -> str:
+        """Where the jobs run (once workers have started)."""
+        if self._open is not None:
+            return self._open.description
+        return f"{self.executor} (not started)"
+
+    def dask_worker_pids(self) -> list[int]:
+        """The process ids of the Dask workers in use (empty before they start, or when local)."""
+        return self._open.worker_pids() if isinstance(self._open, DaskExecutor) else []
+
+    def cancel(self) -> None:
+        """Stop the running campaign (safe from another thread)."""
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether :meth:`cancel` was called."""
+        return self._cancel.is_set()
+
+    def run_jobs(self, jobs: Iterable[Job], jobs_dir: Path, work: Callable[[Job], pd.DataFrame],
+                 progress: bool = True, description: str = "") -> list[Path]:
+        """Run the jobs whose result file is missing; write each result as it comes back.
+
+        Returns the result files of all jobs, in job order.
+        """
+        jobs = list(jobs)
+        jobs_dir = Path(jobs_dir)
+        jobs_dir.mkdir(parents=True, exist_ok=True)
+        todo = [j for j in jobs if not (jobs_dir / f"{j.key}.parquet").exists()]
+        total, skipped = len(jobs), len(jobs) - len(todo)
+        followers = list(self.followers)
+        bar = TerminalBar(description) if (self.progress and progress) else None
+        if bar is not None:
+            followers.append(bar)
+        t0 = time.perf_counter()
+
+        def tell(done: int, key: str | None) -> None:
+            p = Progress(done, total, key, time.perf_counter() - t0, skipped)
+            for f in followers:
+                f(p)
+
+        try:
+            tell(skipped, None)
+            done = skipped
+            if todo:
+                for j, result in self._executor(len(todo)).run(work, todo, self._cancel):
+                    write_table(jobs_dir / f"{j.key}.parquet", result)
+                    done += 1
+                    tell(done, j.key)
+        finally:
+            if bar is not None:
+                bar.close()
+        return [jobs_dir / f"{j.key}.parquet" for j in jobs]
+
+    def map(self, work: Callable[[Job], Any], jobs: Iterable[Job]) -> list[Any]:
+        """Run the jobs (no files) and return their results in job order."""
+        jobs = list(jobs)
+        results: dict[int, Any] = {}
+        index = {id(j): i for i, j in enumerate(jobs)}
+        for j, r in self._executor(len(jobs)).run(work, jobs, self._cancel):
+            results[index[id(j)]] = r
+        return [results[i] for i in range(len(jobs))]
+
+    def close(self, abort: bool = False) -> None:
+        """Release the workers; ``abort`` ends running jobs without waiting."""
+        ex, self._open = self._open, None
+        if ex is not None:
+            ex.close(abort=abort)
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.close(abort=exc_type is not None)
+
+
+#: What a campaign function takes as ``workers``: a number of local processes, or a runner.
+Workers = int | Runner
+
+
 def run_jobs(jobs: Iterable[Job], jobs_dir: Path, work: Callable[[Job], pd.DataFrame],
-             workers: int = 0, progress: bool = True) -> list[Path]:
-    """Run the jobs whose result file is missing, in ``workers`` processes (0 = one per core).
+             workers: Workers = 0, progress: bool = True) -> list[Path]:
+    """Run the jobs whose result file is missing; returns the result files in job order.
+
+    ``workers`` is a :class:`Runner`, or a number of local processes (0 = one per core) for a
+    runner that lives as long as this call.
 
     Returns the result files of all jobs, in job order.
     """
-    jobs = list(jobs)
-    jobs_dir = Path(jobs_dir)
-    jobs_dir.mkdir(parents=True, exist_ok=True)
-    todo = [j for j in jobs if not (jobs_dir / f"{j.key}.parquet").exists()]
-    done = len(jobs) - len(todo)
-    total = len(jobs)
-    if progress and done:
-        _progress(done, total, f"{done} finished job(s) found, skipped")
-    n = workers or os.cpu_count() or 1
-    t0 = time.perf_counter()
-    if todo and (n == 1 or len(todo) == 1):
-        for j in todo:
-            write_table(jobs_dir / f"{j.key}.parquet", work(j))
-            done += 1
-            if progress:
-                _progress(done, total, f"{j.key} ({time.perf_counter() - t0:.0f} s)")
-    elif todo:
-        # Fresh interpreters (spawn): forking a process with threads can deadlock.
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(n, len(todo)), mp_context=ctx) as pool:
-            pending = {pool.submit(work, j): j for j in todo}
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for f in finished:
-                    j = pending.pop(f)
-                    write_table(jobs_dir / f"{j.key}.parquet", f.result())
-                    done += 1
-                    if progress:
-                        _progress(done, total, f"{j.key} ({time.perf_counter() - t0:.0f} s)")
-    if progress and total:
-        print(file=sys.stderr)
-    return [jobs_dir / f"{j.key}.parquet" for j in jobs]
+    if isinstance(workers, Runner):
+        return workers.run_jobs(jobs, jobs_dir, work, progress)
+    with Runner("local", workers, progress=progress) as runner:
+        return runner.run_jobs(jobs, jobs_dir, work)
+
+
+def using(workers: Workers) -> contextlib.AbstractContextManager[Runner]:
+    """The given runner (left open when the block ends), or a local one for the block."""
+    if isinstance(workers, Runner):
+        return contextlib.nullcontext(workers)
+    return Runner("local", workers)
 
 
 def claim_directory(out: Path, spec: dict, name: str) -> None:
@@ -137,13 +266,6 @@ def claim_directory(out: Path, spec: dict, name: str) -> None:
                           "output directory (hydra.run.dir=...) or the same settings to resume")
     out.mkdir(parents=True, exist_ok=True)
     write_text(manifest, text)
-
-
-def _progress(done: int, total: int, text: str) -> None:
-    width = 30
-    filled = int(width * done / max(total, 1))
-    bar = "#" * filled + "-" * (width - filled)
-    print(f"\r[{bar}] {done}/{total} {text[:60]:<60}", end="", file=sys.stderr, flush=True)
 
 
 def load_results(files: Iterable[Path]) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from scipy import stats
 from model.calendar import parse_month
 from model.params import ConfigError
 from model.statuses import Status
+from scenarios.campaigns.runner import Workers
 
 CATEGORIES = ("employed", "unemployed", "in_services", "outside_labour_force", "left_region",
               "lapsed")
@@ -259,7 +260,7 @@ def analyse_days(tables: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame
 
 def run_trial(base_overrides: list[str], intervention: str, share: float, assign: str,
               replications: int, follow_up: list[int], seed: int, out: Path,
-              workers: int = 0, progress: bool = True, days_months: int = 24) -> pd.DataFrame:
+              workers: Workers = 0, progress: bool = True, days_months: int = 24) -> pd.DataFrame:
     """Run the trial and its untreated twin for every replication; write the results.
 
     Returns the shares at each follow-up; the cumulative days over the first ``days_months``
