@@ -9,7 +9,22 @@ from typing import Any
 from model.config import ModelConfig
 from model.params import ConfigError
 
-CONF_DIR = Path(__file__).resolve().parents[1] / "conf"
+
+def _conf_dir() -> Path:
+    """The configuration directory: the installed package ``kohtaanto_conf``.
+
+    That is the checkout's ``conf/`` (installed editable or as a wheel), or ``conf/`` beside this
+    package when a checkout is used without installing it.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("kohtaanto_conf")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations))).resolve()
+    return Path(__file__).resolve().parents[1] / "conf"
+
+
+CONF_DIR = _conf_dir()
 #: The installed calibration: the parameter set (``default.yaml``) and its draws (``draws.csv``).
 CALIBRATION_DIR = CONF_DIR / "calibration"
 SCHEMA = "kohtaanto_schema"

@@ -249,3 +249,30 @@ def test_the_seeds_of_one_calibration_point_run_in_parallel_with_the_same_result
         two = objective(base, names, np.array([0.01]), tg, seeds=3, seed=4, workers=runner)
         assert "local pool, 2 worker" in runner.description
     assert one == two
+
+
+def test_a_sweep_runs_through_the_submitit_local_launcher_and_is_collected(tmp_path):
+    pytest.importorskip("hydra_plugins.hydra_submitit_launcher")
+    sweep = tmp_path / "sweep"
+    r = subprocess.run(KOHTAANTO + ["run", "-m", "hydra/launcher=submitit_local", "seed=1,2",
+                                    "scale=0.02", "end=2018-06", "output.plot=false",
+                                    "hydra.launcher.timeout_min=10", f"hydra.sweep.dir={sweep}"],
+                       capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "Submitit 'local' sweep" in r.stdout + r.stderr
+    for job in ("0", "1"):
+        assert (sweep / job / "indicators.parquet").exists() and (sweep / job / "run.json").exists()
+    r = subprocess.run(KOHTAANTO + ["collect", str(sweep)], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    table = pd.read_csv(sweep / "collected.csv")
+    assert sorted(table.seed) == [1, 2]
+
+
+def test_the_slurm_example_composes():
+    pytest.importorskip("hydra_plugins.hydra_submitit_launcher")
+    r = subprocess.run(KOHTAANTO + ["run", "hydra/launcher=slurm", "--cfg", "hydra"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "_target_: hydra_plugins.hydra_submitit_launcher.submitit_launcher.SlurmLauncher" in r.stdout
+    assert "array_parallelism: 256" in r.stdout

@@ -154,11 +154,8 @@ def dashboard_main(argv: list[str]) -> int:
     """
     import subprocess
 
-    from model.hydra_config import CONF_DIR
-
-    app = CONF_DIR.parent / "dashboard" / "app.py"
-    solara = Path(sys.executable).with_name("solara")
-    cmd = [str(solara), "run", str(app), "--production", *argv]
+    app = Path(__file__).with_name("dashboard_app.py")
+    cmd = [sys.executable, "-m", "solara", "run", str(app), "--production", *argv]
     print("kohtaanto dashboard: " + " ".join(cmd), flush=True)
     if os.name == "posix":
         os.execv(cmd[0], cmd)
