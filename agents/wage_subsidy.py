@@ -43,7 +43,10 @@ class WageSubsidyParams(InterventionParams):
     start: str = "2015-01"
     end: str = "2040-12"
     payer: str = "state"
-    rate: float = param(0.5, 0.0, 1.0, unit="share of pay costs, from reform_start",
+    capacity: float = param(0.0, 0.0, 1e6, lever=(0, 400),
+                            unit="extra placements a month at scale 1 by the lever (0 = none)",
+                            source="scenario")
+    rate: float = param(0.5, 0.0, 1.0, lever=(0.2, 0.9), unit="share of pay costs, from reform_start",
                         source=f"{OBS}: 50 % for lack of vocational skills (from 2023-07)")
     rate_partial_work_ability: float = param(0.7, 0.0, 1.0,
                                              unit="share of pay costs, from reform_start",

@@ -34,7 +34,9 @@ def render() -> str:
              "`docs/gen_parameters.py` from the declarations in `model/config.py` and "
              "`scenarios/*.py`; the values are the composed defaults, calibrated ones marked). "
              "Sources marked *assumption* are not in the project's data; they are parameters so "
-             "that calibration and sensitivity analysis can move them.", "",
+             "that calibration and sensitivity analysis can move them. **Lever** marks a "
+             "policy lever (declared with `param(lever=(low, high))`): what a planner sets, with "
+             "the range the dashboard offers.", "",
              "| parameter | default | range | unit | source |", "|---|---|---|---|---|"]
     for p in iter_params(cfg):
         lo = "" if p.lo is None else f"{p.lo:g}"
@@ -42,6 +44,8 @@ def render() -> str:
         value = p.value if isinstance(p.value, list) else f"{p.value:g}" if isinstance(
             p.value, float) else p.value
         mark = " (calibrated)" if p.path in calibrated_paths else ""
+        if p.lever is not None:
+            mark += f" **lever** {p.lever[0]:g}–{p.lever[1]:g}"
         src = p.source.replace("|", "/")
         lines.append(f"| `{p.path}` | {value}{mark} | [{lo}, {hi}] | {p.unit} | {src} |")
     return "\n".join(lines) + "\n"

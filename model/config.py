@@ -489,7 +489,7 @@ class ContactRule(Settings):
 class ServicesConfig(Settings):
     """The public employment service that serves jobseekers (the state TE office by default)."""
 
-    caseload: float = param(180.0, 10.0, 1000.0, unit="jobseekers per advisor",
+    caseload: float = param(180.0, 10.0, 1000.0, lever=(60, 300), unit="jobseekers per advisor",
                             source=f"{EVID}national average ~149 (2025), regions 100-200; Lahti high")
     meetings_per_advisor: float = param(60.0, 1.0, 400.0, unit="meetings a month",
                                         source="assumption: ~3 client meetings a working day")

@@ -85,6 +85,9 @@ class CompareConfig:
     measure_start: str = "2021-03"
     experiment_end: str = "2024-12"
     parameter_draws: bool = False  # replication r uses accepted calibration draw r
+    # settings of one scenario only, e.g. compare.overrides.kuntakokeilu={scenario.coaching.caseload:60}
+    # (overrides given on the command line apply to every scenario, the reference included)
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -206,16 +209,21 @@ def register_configs() -> None:
 
 
 #: Settings that map parameter paths to values; their keys are new to the (empty) default dict.
-DICT_SETTINGS = ("sensitivity.bounds", "calibrate.bounds")
+DICT_SETTINGS = ("sensitivity.bounds", "calibrate.bounds", "compare.overrides")
 
 
 def normalise_overrides(overrides: list[str]) -> list[str]:
     """Let ``calibrate.bounds={economy.quit_rate:[0.004,0.012]}`` work as written.
 
     Hydra refuses new keys in a structured config's dict (even an empty one) unless the override
-    is forced with ``++``; these settings exist to take new keys, so they are forced here.
+    is forced with ``++``; these settings exist to take new keys, so they are forced here (also
+    one key of them: ``compare.overrides.kuntakokeilu={…}``).
     """
-    return [f"++{o}" if o.split("=", 1)[0] in DICT_SETTINGS else o for o in overrides]
+
+    def forced(key: str) -> bool:
+        return any(key == d or key.startswith(d + ".") for d in DICT_SETTINGS)
+
+    return [f"++{o}" if forced(o.split("=", 1)[0]) else o for o in overrides]
 
 
 def compose_raw(overrides: list[str] | None = None):

@@ -41,6 +41,24 @@ def declared(cfg: ModelConfig) -> dict[str, ParamInfo]:
     return out
 
 
+def levers(cfg: ModelConfig) -> list[ParamInfo]:
+    """The policy levers of ``cfg`` (declared with ``param(lever=...)``), in declaration order.
+
+    The public service's levers always; an intervention's only when the scenario enables it.
+    """
+    out = []
+    for p in iter_params(cfg):
+        if p.lever is None:
+            continue
+        parts = p.path.split(".")
+        if parts[0] == "scenario" and len(parts) > 2:
+            section = getattr(cfg.scenario, parts[1])
+            if not getattr(section, "enabled", True):
+                continue
+        out.append(p)
+    return out
+
+
 def selected_names(cfg: ModelConfig, names: list[str], app: str = "sensitivity") -> list[str]:
     """Declared parameters named exactly or by a group prefix, in order, without repeats.
 

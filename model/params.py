@@ -81,6 +81,7 @@ def param(
     source: str,
     unit: str = "",
     doc: str = "",
+    lever: tuple[float, float] | None = None,
 ) -> Any:
     """Declare a parameter field with its bounds and source.
 
@@ -91,8 +92,14 @@ def param(
         source: Where the default comes from, or ``"assumption: ..."`` saying why it was chosen.
         unit: Unit of the value.
         doc: One line on what the parameter does.
+        lever: Marks a policy lever — what a planner would set (capacity, caseload, intensity,
+            a rate) — with the range the dashboard offers, inside ``[lo, hi]``.
     """
-    meta = {"bounds": (lo, hi), "source": source, "unit": unit, "doc": doc}
+    if lever is not None:
+        a, b = lever
+        if not ((lo is None or lo <= a) and a < b and (hi is None or b <= hi)):
+            raise ValueError(f"lever range {lever} must lie inside [{lo}, {hi}] with low < high")
+    meta = {"bounds": (lo, hi), "source": source, "unit": unit, "doc": doc, "lever": lever}
     if isinstance(default, list | dict):
         return field(default_factory=lambda d=default: _copy(d), metadata=meta)
     return field(default=default, metadata=meta)
@@ -115,6 +122,7 @@ class ParamInfo:
     source: str
     unit: str
     doc: str
+    lever: tuple[float, float] | None = None  # a policy lever, with the dashboard's range
 
 
 def iter_params(obj: Any, prefix: str = "") -> Iterator[ParamInfo]:
@@ -127,7 +135,7 @@ def iter_params(obj: Any, prefix: str = "") -> Iterator[ParamInfo]:
         elif "bounds" in f.metadata:
             lo, hi = f.metadata["bounds"]
             yield ParamInfo(path, value, lo, hi, f.metadata["source"], f.metadata["unit"],
-                            f.metadata["doc"])
+                            f.metadata["doc"], f.metadata.get("lever"))
 
 
 def check_bounds(obj: Any, prefix: str = "") -> None:

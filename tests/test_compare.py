@@ -311,3 +311,40 @@ def test_cost_per_employed_person_year_only_where_the_gain_is_positive_and_decid
     muni = eff.loc[("decided", "municipal_cost_eur")]
     assert net.effect == pytest.approx(-muni.effect) and net.effect == pytest.approx(-5e4)
     assert (net.low, net.high) == pytest.approx((-muni.high, -muni.low))
+
+
+def test_overrides_of_one_scenario_leave_the_reference_as_it_is(tmp_path):
+    base = ["scale=0.02", "end=2021-06"]
+    run_comparison(["te_office", "coaching_intensity"], "te_office", 2, base, seed=4,
+                   out=tmp_path / "plain", workers=1, progress=False, report=False)
+    own = run_comparison(["te_office", "coaching_intensity"], "te_office", 2, base, seed=4,
+                         out=tmp_path / "own", workers=1, progress=False, report=False,
+                         scenario_overrides={"coaching_intensity":
+                                             {"scenario.coaching.caseload": 30.0}})
+    cfg = (tmp_path / "own" / "configs" / "coaching_intensity.yaml").read_text()
+    assert "caseload: 30" in cfg
+    assert (tmp_path / "own" / "configs" / "te_office.yaml").read_text() == (
+        tmp_path / "plain" / "configs" / "te_office.yaml").read_text()
+    res = {k: pd.read_parquet(tmp_path / k / "results.parquet") for k in ("plain", "own")}
+    ref = {k: r[r.label == "te_office"].reset_index(drop=True) for k, r in res.items()}
+    pd.testing.assert_frame_equal(ref["plain"], ref["own"])
+    arm = {k: r[r.label == "coaching_intensity"].value.to_numpy() for k, r in res.items()}
+    assert not np.array_equal(arm["plain"], arm["own"])
+    assert own["scenario_overrides"] == {"coaching_intensity": ["scenario.coaching.caseload=30"]}
+    assert not (tmp_path / "own" / "report.html").exists()  # report=False: the tables only
+    with pytest.raises(ConfigError, match="compare.overrides.kuntakokeilu: 'kuntakokeilu' is not"):
+        run_comparison(["te_office", "coaching_intensity"], "te_office", 2, base, seed=4,
+                       out=tmp_path / "x", workers=1, progress=False,
+                       scenario_overrides={"kuntakokeilu": {"scenario.coaching.caseload": 30}})
+
+
+def test_per_scenario_overrides_from_the_command_line(tmp_path):
+    r = subprocess.run(KOHTAANTO + ["compare", "compare.scenarios=[te_office,coaching_intensity]",
+                                    "compare.replications=2", "compare.scale=0.02",
+                                    "compare.end=2021-06", "compare.workers=1",
+                                    "compare.overrides.coaching_intensity={scenario.coaching.caseload:30}",
+                                    f"hydra.run.dir={tmp_path}"],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "caseload: 30" in (tmp_path / "configs" / "coaching_intensity.yaml").read_text()
+    assert "caseload: 30" not in (tmp_path / "configs" / "te_office.yaml").read_text()

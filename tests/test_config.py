@@ -87,3 +87,21 @@ def test_seasonal_factors_need_twelve_months():
         compose_config(["economy.seasonal_factors=[1.0,1.0]"])
     with pytest.raises(ConfigError, match=r"economy.seasonality = 3.0 is outside"):
         compose_config(["economy.seasonality=3.0"])
+
+
+def test_levers_are_declared_with_ranges_inside_their_bounds():
+    from model.hydra_config import compose_config
+    from model.parameters import levers
+    from model.params import param
+
+    te = {p.path for p in levers(compose_config(["scenario=te_office"]))}
+    kk = {p.path: p for p in levers(compose_config(["scenario=kuntakokeilu"]))}
+    assert "scenario.services.caseload" in te and "scenario.coaching.caseload" not in te
+    assert {"scenario.coaching.caseload", "scenario.strong_start.capacity",
+            "scenario.purchased_services.budget_per_month"} <= set(kk)
+    for p in kk.values():
+        lo, hi = p.lever
+        assert (p.lo is None or p.lo <= lo) and lo < hi and (p.hi is None or hi <= p.hi)
+        assert p.unit
+    with pytest.raises(ValueError, match="lever range"):
+        param(1.0, 0.0, 2.0, source="test", lever=(0.0, 3.0))

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+from omegaconf import OmegaConf
 
 from model.output import write_table
 from model.params import ConfigError
@@ -32,9 +33,11 @@ def compare_app(cmd: Command) -> None:
         record = run_comparison(list(c.scenarios), c.reference, int(c.replications), overrides,
                                 int(cfg.seed), cmd.out, runner,
                                 Horizons(c.measure_start, c.experiment_end),
-                                parameter_draws=bool(c.parameter_draws))
+                                parameter_draws=bool(c.parameter_draws),
+                                scenario_overrides=OmegaConf.to_container(c.overrides))
         executor = runner.description
     eff = record.pop("effects")
+    record.pop("summary")
     cmd.finish(**record, executor=executor)
     print(f"kohtaanto compare: {record['jobs']} runs in {record['seconds']} s; report in "
           f"{cmd.out / 'report.html'}")

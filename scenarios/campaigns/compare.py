@@ -7,6 +7,7 @@ intervals); the report is written by :mod:`scenarios.campaigns.report`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -57,6 +58,31 @@ def with_parameter_draws(jobs: list, draws_file: Path | None = None,
     return out
 
 
+def check_scenario_overrides(overrides: dict[str, dict[str, Any]],
+                             scenarios: list[str]) -> dict[str, list[str]]:
+    """``compare.overrides`` as Hydra overrides by scenario; refuses a scenario not compared."""
+    from model.params import ConfigError
+
+    out = {}
+    for scenario, values in overrides.items():
+        if scenario not in scenarios:
+            raise ConfigError(f"compare.overrides.{scenario}: {scenario!r} is not among the "
+                              f"compared scenarios ({', '.join(scenarios)})")
+        if not isinstance(values, dict):
+            raise ConfigError(f"compare.overrides.{scenario} = {values!r}; expected parameter "
+                              "values, e.g. {scenario.coaching.caseload:60}")
+        if values:
+            out[scenario] = [f"{k}={_value(v)}" for k, v in values.items()]
+    return out
+
+
+def _value(v: Any) -> str:
+    """A value as a Hydra override writes it (a whole float without its ``.0``)."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
 def check_settings(scenarios: list[str], reference: str, replications: int) -> list[str]:
     """Validate a comparison's scenario list; returns it with the reference first."""
     from model.params import ConfigError
@@ -84,11 +110,15 @@ def check_settings(scenarios: list[str], reference: str, replications: int) -> l
 def run_comparison(scenarios: list[str], reference: str, replications: int, base_overrides:
                    list[str], seed: int, out: Path, workers: Workers = 0,
                    horizons: Horizons | None = None, progress: bool = True,
-                   parameter_draws: bool = False) -> dict:
+                   parameter_draws: bool = False,
+                   scenario_overrides: dict[str, dict[str, Any]] | None = None,
+                   report: bool = True) -> dict:
     """Run a comparison and write its tables and report into ``out``.
 
-    Every scenario is composed (with ``base_overrides``) and run for each replication with common
-    random numbers; returns a record of what was done.
+    Every scenario is composed (with ``base_overrides``, then its own ``scenario_overrides``:
+    dotted parameter -> value, for that scenario only) and run for each replication with common
+    random numbers; returns a record of what was done (its ``effects`` and ``summary`` tables
+    too). ``report=False`` writes the tables but not the figures and the HTML report.
     """
     import time
 
@@ -97,19 +127,22 @@ def run_comparison(scenarios: list[str], reference: str, replications: int, base
 
     horizons = horizons or Horizons()
     ordered = check_settings(scenarios, reference, replications)
-    configs = {s: compose_config(list(base_overrides) + [f"scenario={s}", f"seed={seed}"])
-               for s in ordered}
+    own = check_scenario_overrides(scenario_overrides or {}, ordered)
+    configs = {s: compose_config(list(base_overrides) + [f"scenario={s}", f"seed={seed}"]
+                                 + own.get(s, [])) for s in ordered}
     first_cfg = next(iter(configs.values()))
     horizons = horizons.within(first_cfg.end)  # the window ends with the run if it ends first
     claim_directory(Path(out), {"scenarios": ordered, "replications": replications,
                                 "overrides": list(base_overrides), "seed": seed,
-                                "parameter_draws": parameter_draws}, "comparison")
+                                "parameter_draws": parameter_draws,
+                                **({"scenario_overrides": own} if own else {})}, "comparison")
     for s, c in configs.items():
         write_model_config(Path(out) / "configs" / f"{s}.yaml", c)
     t0 = time.perf_counter()
     jobs = jobs_for(configs, replications, seed)
     if parameter_draws:
-        jobs = with_parameter_draws(jobs, keep=overridden_keys(base_overrides))
+        jobs = with_parameter_draws(jobs, keep=overridden_keys(
+            list(base_overrides) + [o for ovs in own.values() for o in ovs]))
     files = run_jobs(jobs, Path(out) / "jobs", run_scenario_job, workers, progress)
     results = load_results(files)
     summary = summarise(results, horizons)
@@ -123,7 +156,9 @@ def run_comparison(scenarios: list[str], reference: str, replications: int, base
             "parameter_draws": ({"file": "conf/calibration/draws.csv",
                                  "kept_overrides": sorted(overridden_keys(base_overrides))}
                                 if parameter_draws else None)}
-    written = write_report(Path(out), results, summary, eff, reference, meta)
+    if own:
+        meta["scenario_overrides"] = own
+    written = write_report(Path(out), results, summary, eff, reference, meta, figures=report)
     return {"scenarios": ordered, "reference": reference, "jobs": len(jobs),
             "seconds": round(time.perf_counter() - t0, 1), "files": sorted(written),
-            "effects": eff, **meta}
+            "effects": eff, "summary": summary, **meta}

@@ -230,7 +230,8 @@ class DaskExecutor:
             self.client.wait_for_workers(n, timeout=settings.timeout)
             where = f"LocalCluster, {n} worker process(es)"
         self.description = f"Dask ({where})"
-        self.dashboard_link = self.client.dashboard_link if _has_bokeh() else None
+        self.dashboard_link = (self.client.dashboard_link if settings.dashboard and _has_bokeh()
+                               else None)
 
     def run(self, work, jobs, cancel):
         """Submit every job, then yield ``(job, result)`` as tasks finish."""

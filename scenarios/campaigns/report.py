@@ -190,8 +190,11 @@ COMPONENTS_NOTE = ("Structural unemployment by its four official components (per
 
 
 def write_report(out: Path, results: pd.DataFrame, summary: pd.DataFrame, eff: pd.DataFrame,
-                 reference: str, meta: dict) -> dict[str, Path]:
-    """Write tables, figures, ``report.html`` and ``summary.md`` into ``out``."""
+                 reference: str, meta: dict, figures: bool = True) -> dict[str, Path]:
+    """Write tables, figures, ``report.html`` and ``summary.md`` into ``out``.
+
+    Without ``figures`` only the tables are written.
+    """
     out = Path(out)
     files = {}
     for name, df in (("results", results), ("summary", summary), ("effects", eff)):
@@ -199,6 +202,8 @@ def write_report(out: Path, results: pd.DataFrame, summary: pd.DataFrame, eff: p
         if name == "results":  # the monthly CSV keeps all people (every group is in Parquet)
             df = df[df.group == "all"]
         files[f"{name}.csv"] = write_table(out / f"{name}.csv", df)
+    if not figures:
+        return files
     figs = {
         "Unemployment rate, Lahti": fig_series(results, "unemployment_rate", "Lahti",
                                                "unemployment_rate", reference),

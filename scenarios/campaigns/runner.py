@@ -89,9 +89,10 @@ def run_scenario_job(job: Job) -> pd.DataFrame:
     keep = df.indicator.isin(OUTCOMES) | (df.indicator.isin(REGION_OUTCOMES)
                                           | df.indicator.astype(str).str.startswith("cost_"))
     out = df[keep].copy()
-    for col in ("month", "group", "municipality", "indicator"):
-        out[col] = out[col].astype(str)
     out["label"] = job.label
+    # categories: a quarter of the bytes to send back and write (load_results restores strings)
+    for col in ("month", "group", "municipality", "indicator", "label"):
+        out[col] = out[col].astype(str).astype("category")
     out["replication"] = job.replication
     out["seed"] = job.config.seed
     return out.reset_index(drop=True)

@@ -53,14 +53,14 @@ class CoachingParams(InterventionParams):
     """Personal coaching: staff, meeting intensity, channels, specialisation, workplace coaching."""
 
     eligibility: Eligibility = field(default_factory=_target_group)
-    caseload: float = param(100.0, 5.0, 1000.0, unit="clients per coach",
+    caseload: float = param(100.0, 5.0, 1000.0, lever=(30, 300), unit="clients per coach",
                             source=f"assumption: below the TE office's; {OBS}: ~230 customers per "
                             "transferred TE staff member, municipalities added their own staff")
     person_years: float = param(0.0, 0.0, 5000.0, unit="coaches at scale 1 (0 = use caseload)",
                                 source="scenario")
     meetings_per_coach: float = param(60.0, 1.0, 400.0, unit="meeting-hours a month",
                                       source="assumption: ~3 client meetings a working day")
-    meetings_per_month: float = param(1.0, 0.0, 4.0, unit="meetings a client needs a month",
+    meetings_per_month: float = param(1.0, 0.0, 4.0, lever=(0.25, 4), unit="meetings a client needs a month",
                                       source="assumption: personal coaching meets monthly")
     contact: ContactRule = field(default_factory=_coaching_contact)
     workplace_boost: float = param(1.5, 1.0, 5.0, unit="x hiring score in a month met at an employer",

@@ -26,7 +26,8 @@ class EntrepreneurshipParams(InterventionParams):
                                                                          max_months=24))
     start_rate: float = param(0.003, 0.0, 0.1, unit="per month among the eligible",
                               source="assumption")
-    capacity: float = param(40.0, 0.0, 1e6, unit="grants a month at scale 1", source="assumption")
+    capacity: float = param(40.0, 0.0, 1e6,
+                            lever=(0, 200), unit="grants a month at scale 1", source="assumption")
     unit_cost: float = param(800.0, 0.0, 1e5, unit="EUR grant a month", source="assumption")
     payer: str = "state"
     grant_months: float = param(6.0, 1.0, 18.0, unit="months", source="assumption")

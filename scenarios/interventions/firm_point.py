@@ -20,7 +20,8 @@ class FirmPointParams(InterventionParams):
     """Firm point: hidden vacancies, candidate presentations, marketing."""
 
     eligibility: Eligibility = field(default_factory=lambda: Eligibility(statuses=["unemployed"]))
-    capacity: float = param(400.0, 0.0, 1e6, unit="candidate presentations a month at scale 1",
+    capacity: float = param(400.0, 0.0, 1e6,
+                            lever=(0, 1500), unit="candidate presentations a month at scale 1",
                             source="assumption")
     unit_cost: float = param(60.0, 0.0, 1e5, unit="EUR per presentation",
                              source="assumption: under an hour of an expert's time")

@@ -21,7 +21,7 @@ from model.rng import pick_uniform
 class GreenJobsParams(InterventionParams):
     """Green jobs: how many, where, how long, subsidised or not."""
 
-    capacity: float = param(30.0, 0.0, 1e6, unit="new jobs a month at scale 1",
+    capacity: float = param(30.0, 0.0, 1e6, lever=(0, 150), unit="new jobs a month at scale 1",
                             source="assumption")
     unit_cost: float = param(1400.0, 0.0, 1e5, unit="EUR subsidy per job-month (0 = none)",
                              source="assumption: half of a monthly pay cost")

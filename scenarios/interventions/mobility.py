@@ -23,7 +23,7 @@ class MobilityParams(InterventionParams):
 
     eligibility: Eligibility = field(default_factory=lambda: Eligibility(statuses=["unemployed"],
                                                                          min_months=3))
-    capacity: float = param(300.0, 0.0, 1e6, unit="newly supported a month at scale 1",
+    capacity: float = param(300.0, 0.0, 1e6, lever=(0, 1000), unit="newly supported a month at scale 1",
                             source="assumption")
     unit_cost: float = param(120.0, 0.0, 1e5, unit="EUR per supported person-month",
                              source="assumption: a monthly travel card and some relocation aid")

@@ -30,7 +30,7 @@ class OutreachParams(InterventionParams):
     find_rate: float = param(0.03, 0.0, 1.0, unit="per month, inactive under-30s found",
                              source="assumption; Lahti's NEET share 20.4 % "
                              "(calibration/data/observed.csv)")
-    capacity: float = param(150.0, 0.0, 1e6, unit="young people found a month at scale 1",
+    capacity: float = param(150.0, 0.0, 1e6, lever=(0, 500), unit="young people found a month at scale 1",
                             source="assumption")
     service_months: float = param(4.0, 1.0, 24.0, unit="months of guidance", source="assumption")
     service_gain: float = param(0.05, 0.0, 1.0, unit="employability gain", source="assumption")

@@ -23,7 +23,7 @@ class PurchasedServicesParams(InterventionParams):
 
     eligibility: Eligibility = field(default_factory=lambda: Eligibility(statuses=["unemployed"],
                                                                          min_months=6))
-    budget_per_month: float = param(150000.0, 0.0, 1e8, unit="EUR a month (real)",
+    budget_per_month: float = param(150000.0, 0.0, 1e8, lever=(0, 600000), unit="EUR a month (real)",
                                     source="assumption")
     price: float = param(800.0, 1.0, 1e5, unit="EUR per client-month", source="assumption")
     months: float = param(4.0, 1.0, 24.0, unit="months", source="assumption")

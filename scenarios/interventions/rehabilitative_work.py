@@ -19,7 +19,8 @@ class RehabilitativeWorkParams(InterventionParams):
 
     eligibility: Eligibility = field(default_factory=lambda: Eligibility(statuses=["unemployed"],
                                                                          min_months=12))
-    capacity: float = param(80.0, 0.0, 1e6, unit="starts a month at scale 1", source="assumption")
+    capacity: float = param(80.0, 0.0, 1e6,
+                            lever=(0, 300), unit="starts a month at scale 1", source="assumption")
     unit_cost: float = param(450.0, 0.0, 1e5, unit="EUR per client-month", source="assumption")
     months: float = param(6.0, 1.0, 24.0, unit="months", source="assumption")
     gain: float = param(0.02, 0.0, 1.0, unit="employability gain",

@@ -22,7 +22,7 @@ class RetentionParams(InterventionParams):
     eligibility: Eligibility = field(default_factory=lambda: Eligibility(
         statuses=["employed", "unemployed", "student", "self_employed"], max_age=29))
     tertiary_only: bool = True
-    reduction: float = param(0.2, 0.0, 1.0, unit="share of out-moves prevented",
+    reduction: float = param(0.2, 0.0, 1.0, lever=(0, 0.6), unit="share of out-moves prevented",
                              source="assumption")
     unit_cost: float = param(8000.0, 0.0, 1e6, unit="EUR per mover kept", source="assumption")
 

@@ -39,14 +39,15 @@ class StrongStartParams(InterventionParams):
     """Strong start: time to the first meeting and an early meeting schedule."""
 
     eligibility: Eligibility = field(default_factory=_new_jobseekers)
-    capacity: float = param(1500.0, 0.0, 1e6, unit="clients a month at scale 1 (0 = no limit)",
+    capacity: float = param(1500.0, 0.0, 1e6,
+                            lever=(0, 3000), unit="clients a month at scale 1 (0 = no limit)",
                             source="assumption: about the monthly inflow into unemployment")
     unit_cost: float = param(150.0, 0.0, 1e5, unit="EUR per client-month",
                              source="assumption: two coach hours at ~75 EUR")
     days_to_first_meeting: float = param(5.0, 0.0, 90.0, unit="days",
                                          source="calibration/data/observed.csv: Nordic model, first "
                                          "interview within 5 working days")
-    early_meetings: float = param(2.0, 0.0, 4.0, unit="meetings a month in the first months",
+    early_meetings: float = param(2.0, 0.0, 4.0, lever=(0, 4), unit="meetings a month in the first months",
                                   source="assumption")
     contact: ContactRule = field(default_factory=_strong_start_contact)
     education_referral_young: float = param(0.05, 0.0, 1.0,

@@ -34,7 +34,7 @@ class TrainingParams(InterventionParams):
     """Conversion training: places, duration, completion, field change."""
 
     eligibility: Eligibility = field(default_factory=_unemployed_3m)
-    capacity: float = param(100.0, 0.0, 1e6, unit="trainees starting a month at scale 1",
+    capacity: float = param(100.0, 0.0, 1e6, lever=(0, 400), unit="trainees starting a month at scale 1",
                             source="assumption")
     unit_cost: float = param(1500.0, 0.0, 1e5, unit="EUR per trainee-month",
                              source="assumption: purchased labour-market training")
@@ -114,7 +114,7 @@ class ApprenticeshipParams(InterventionParams):
     """Apprenticeship: places, employer take-up, duration, completion, employer compensation."""
 
     eligibility: Eligibility = field(default_factory=lambda: Eligibility(statuses=["unemployed"]))
-    capacity: float = param(40.0, 0.0, 1e6, unit="apprenticeships offered a month at scale 1",
+    capacity: float = param(40.0, 0.0, 1e6, lever=(0, 200), unit="apprenticeships offered a month at scale 1",
                             source="assumption")
     unit_cost: float = param(400.0, 0.0, 1e5, unit="EUR per apprentice-month (training "
                              "compensation to the employer)", source="assumption")

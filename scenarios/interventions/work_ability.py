@@ -30,7 +30,7 @@ class WorkAbilityParams(InterventionParams):
     """Work-ability assessment: capacity, detection and routes."""
 
     eligibility: Eligibility = field(default_factory=_long_term)
-    capacity: float = param(60.0, 0.0, 1e6, unit="assessments a month at scale 1",
+    capacity: float = param(60.0, 0.0, 1e6, lever=(0, 300), unit="assessments a month at scale 1",
                             source="assumption: a small multi-professional team")
     unit_cost: float = param(1200.0, 0.0, 1e5, unit="EUR per assessment", source="assumption")
     detection: float = param(0.3, 0.0, 1.0, unit="share of the assessed found partially able",
