@@ -5,4 +5,4 @@ It ships inside the package, so an installed ``kohtaanto`` serves the page from 
 
 from scenarios.apps.dashboard import make_page
 
-page = make_page()
+Page = make_page()
