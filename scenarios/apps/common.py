@@ -118,6 +118,12 @@ def hydra_app(name: str) -> Callable[[Callable[[Command], None]], Callable[[], N
                 body(command)
             except ConfigError as exc:
                 fail(str(exc))
+            except KeyboardInterrupt:
+                # the runner has stopped its workers by now; finished jobs keep their files
+                print(f"\nkohtaanto {name}: interrupted; finished runs are kept in "
+                      f"{command.out} (the same command with hydra.run.dir={command.out} "
+                      "resumes)", file=sys.stderr)
+                raise SystemExit(130) from None
 
         app.__doc__ = body.__doc__
         return app
