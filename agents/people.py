@@ -9,7 +9,7 @@ and flows balance every month.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -100,6 +100,8 @@ class Transitions:
     code: np.ndarray  # group flags at the time of the change (see People.group_code)
     spell: np.ndarray  # completed months in the old status
     n_muni: int
+    #: Status before the old one (where the ending spell came from); empty when not logged.
+    origin: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint8))
 
     def flows(self) -> np.ndarray:
         """Counts by (from status, to status, municipality)."""
@@ -239,7 +241,8 @@ class People:
         """
         if self.observer is not None:
             self.observer(idx, old, new_arr)
-        self._log.append((old, new_arr, self.muni[idx], self.group_code(idx), self.spell[idx]))
+        self._log.append((old, new_arr, self.muni[idx], self.group_code(idx), self.spell[idx],
+                          self.prev_status[idx]))
         if chain_starts is not None:
             s = idx[chain_starts]
             lt = (self.spell[s] >= 12) | (self.unemp_months16[s] >= 12)
@@ -344,8 +347,8 @@ class People:
             e8 = np.zeros(0, np.uint8)
             return Transitions(e8, e8, np.zeros(0, np.int8), e8, np.zeros(0, np.int16),
                                self.n_muni)
-        cols = [np.concatenate(c) for c in zip(*log, strict=True)]
-        return Transitions(*cols, n_muni=self.n_muni)
+        old, new, muni, code, spell, origin = (np.concatenate(c) for c in zip(*log, strict=True))
+        return Transitions(old, new, muni, code, spell, self.n_muni, origin)
 
     def reset_flows(self) -> np.ndarray:
         """This month's flow counts (from status, to status, municipality); starts a new log."""

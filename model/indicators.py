@@ -128,6 +128,40 @@ DESTINATION[Status.STUDENT] = 2
 DESTINATION[Status.OUTSIDE] = 3
 DESTINATION[Status.EMPTY] = 4  # left the model: out-migration, death, or reaching 65
 DESTINATION[Status.LAPSED] = 5  # registration lapsed: left the register without a job
+#: Where a spell came from (the status before unemployment) when its start was known in advance:
+#: a job ended by a quit, a dismissal or a temporary layoff (notice periods: a dismissal 14 days
+#: to 6 months and a quit 14 days to 1 month, Employment Contracts Act 55/2001 ch. 6 s. 3, with
+#: paid leave to look for work during a dismissal's notice; a temporary layoff 14 days, ch. 5
+#: s. 4), or studies, a service or a wage-subsidised job with their fixed end dates.
+KNOWN_END = np.zeros(N_STATUS + 1, dtype=bool)
+KNOWN_END[[Status.EMPLOYED, Status.STUDENT, Status.SUBSIDISED, Status.TRAINING,
+           Status.OTHER_SERVICE]] = True
+#: Destinations that are work (:data:`DESTINATION` 0).
+IS_WORK = np.zeros(N_STATUS + 1, dtype=bool)
+IS_WORK[[Status.EMPLOYED, Status.SELF_EMPLOYED]] = True
+
+
+def register_sees(tr: Transitions) -> np.ndarray:
+    """Which changes of status ``tr`` the register would see: all but the spells below.
+
+    The model's month has no days: every end of a job, of studies and of a service comes before
+    the month's hiring, so whoever is hired in the month their job, studies or service ended
+    passes through a spell of unemployment of less than a month. When that end was known in
+    advance (:data:`KNOWN_END`) the month's search is the search during the notice or before the
+    end of the studies or service, and the register, whose spell begins only when the employment,
+    studies or service has ended and the person is an unemployed jobseeker, has no spell: the
+    person moved straight from one to the other. Such a spell never reaches a month-end stock, so
+    only the flows (ended spells, their destinations and durations, the inflow) are affected; its
+    start and its end are both left out. Spells from outside the labour force, from a lapsed
+    registration, from moving in and from self-employment are kept.
+    """
+    if len(tr.origin) != len(tr.old):  # transitions logged without their origin: keep all
+        return np.ones(len(tr.old), bool)
+    unseen = ((tr.old == Status.UNEMPLOYED) & (tr.spell == 0) & IS_WORK[tr.new]
+              & KNOWN_END[tr.origin])
+    return ~unseen
+
+
 #: Duration buckets of the exit-rate profile: elapsed months of unemployment, as in the register.
 DURATION_EDGES = np.array([1, 3, 6, 12, 18, 24])
 DURATION_LABELS = ["<1", "1-3", "3-6", "6-12", "12-18", "18-24", ">24"]
@@ -234,7 +268,8 @@ class Recorder:
         self.flows[t] = tr.flows()
         un = Status.UNEMPLOYED
         key = tr.code.astype(np.int32) * self.M + tr.muni
-        leaving = (tr.old == un) & (tr.new != un)
+        seen = register_sees(tr)
+        leaving = (tr.old == un) & (tr.new != un) & seen
         dest = DESTINATION[tr.new[leaving]]
         n_base = N_COMBO * self.M
         nd = len(DESTINATIONS)
@@ -242,8 +277,9 @@ class Recorder:
         for d, name in enumerate(DESTINATIONS):
             self._month_events[:, self._ev[f"spells_ended_to_{name}"]] += ended[d]
         entering = (tr.new == un) & (tr.old != un)
-        self._month_events[:, self._ev["inflow_to_unemployment"]] += np.bincount(
-            key[entering], minlength=n_base)
+        # A spell the register does not see did not begin either (same person, group and month).
+        self._month_events[:, self._ev["inflow_to_unemployment"]] += (
+            np.bincount(key[entering], minlength=n_base) - np.bincount(key[~seen], minlength=n_base))
         self._month_events[:, self._ev["reregistrations"]] += np.bincount(
             key[entering & (tr.old == Status.LAPSED)], minlength=n_base)
         spell = np.minimum(tr.spell[leaving], SPELL_BINS - 1)

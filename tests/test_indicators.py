@@ -138,3 +138,25 @@ def test_exit_profile_counts_elapsed_durations_like_the_register():
         (0.5 * 24 + 25) / 100,  # >24: s = 25 or more
     ]
     assert np.allclose(rates, expected)
+
+
+def test_a_job_found_before_a_known_end_is_no_register_spell():
+    """Hired in the month a job (after its notice), studies or a service ended: the register sees
+    no spell, neither its start nor its end; from outside the labour force it is a spell even if
+    it ends in the same month."""
+    p = People(capacity=5, n_muni=2)
+    idx = p.allocate(5)
+    p.age_m[idx] = 40 * 12
+    p.enter(idx[[0, 4]], Status.EMPLOYED, t=0)
+    p.enter(idx[1:2], Status.STUDENT, t=0)
+    p.enter(idx[2:4], Status.OUTSIDE, t=0)
+    p.close_month()
+    p.take_transitions()
+    p.move(idx, Status.UNEMPLOYED, t=1)
+    p.move(idx[:3], Status.EMPLOYED, t=1)
+    rec = Recorder(1, ["X", "Y"], scale=1.0, plan_valid=6)
+    rec.close(0, p, lambda people, i, t: np.zeros(people.capacity, bool)[i], p.take_transitions())
+    v = rec.to_frame()
+    v = v[(v.group == "all") & (v.municipality == "region")].set_index("indicator")["value"]
+    assert v["spells_ended_to_work"] == 1  # the one from outside the labour force
+    assert v["inflow_to_unemployment"] == 3  # that one, and the two still unemployed

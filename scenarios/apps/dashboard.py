@@ -291,9 +291,10 @@ def make_page():
         solara.FigureMatplotlib(levels_figure(results, s.reference, s.scenario), format="png",
                                 dpi=90)
         solara.Markdown("#### Reproduce it\nThis comparison (the same tables, exactly):")
-        solara.Preformatted(s.command())
+        wrap = "white-space: pre-wrap; word-break: break-all; font-size: 0.85em"
+        solara.Preformatted(s.command(), style_=wrap)
         solara.Markdown("The whole region with 16 replications:")
-        solara.Preformatted(s.command(scale=1.0, replications=16))
+        solara.Preformatted(s.command(scale=1.0, replications=16), style_=wrap)
         with solara.Row():
             solara.FileDownload(table.to_csv(index=False), filename="sandbox_effects.csv",
                                 label="This table (CSV)")

@@ -205,6 +205,7 @@ class DaskExecutor:
     def __init__(self, settings: DaskSettings):
         settings.check()
         try:
+            import dask
             from distributed import Client, LocalCluster
         except ImportError as exc:
             raise ConfigError("runner.executor = 'dask' needs Dask's distributed package: "
@@ -223,9 +224,12 @@ class DaskExecutor:
         else:
             n = int(settings.local_workers) or os.cpu_count() or 1
             dashboard = ("127.0.0.1:0" if settings.dashboard and _has_bokeh() else None)
-            self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                        host="127.0.0.1", dashboard_address=dashboard,
-                                        silence_logs=logging.WARNING)
+            # Dask's statistical profiler samples each worker's stack every 10 ms, taking the
+            # GIL from the single-threaded run it observes: off for the workers started here.
+            with dask.config.set({"distributed.worker.profile.enabled": False}):
+                self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                            host="127.0.0.1", dashboard_address=dashboard,
+                                            silence_logs=logging.WARNING)
             self.client = Client(self.cluster, timeout=settings.timeout)
             self.client.wait_for_workers(n, timeout=settings.timeout)
             where = f"LocalCluster, {n} worker process(es)"
