@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "parameters.md"
+README = Path(__file__).resolve().parents[1] / "README.md"
+BEGIN, END = "<!-- levers:begin -->", "<!-- levers:end -->"
 
 
 def render() -> str:
@@ -51,6 +53,30 @@ def render() -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_levers() -> str:
+    """The README's table of policy levers (parameters declared with ``lever=``)."""
+    from model.hydra_config import compose_config
+    from model.params import iter_params
+
+    lines = ["| lever | default | dashboard range | unit |", "|---|---|---|---|"]
+    for p in iter_params(compose_config()):
+        if p.lever is not None:
+            lines.append(f"| `{p.path}` | {p.value:g} | {p.lever[0]:g}–{p.lever[1]:g} | {p.unit} |")
+    return "\n".join(lines)
+
+
+def documented_levers(text: str) -> str:
+    """The levers table between the README's markers."""
+    return text.split(BEGIN, 1)[1].split(END, 1)[0].strip("\n")
+
+
+def with_levers(text: str) -> str:
+    """The README with its levers table regenerated."""
+    head, rest = text.split(BEGIN, 1)
+    return f"{head}{BEGIN}\n{render_levers()}\n{END}{rest.split(END, 1)[1]}"
+
+
 if __name__ == "__main__":
     OUT.write_text(render(), encoding="utf-8")
-    print(f"wrote {OUT}")
+    README.write_text(with_levers(README.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"wrote {OUT} and the levers table of {README}")

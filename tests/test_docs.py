@@ -18,6 +18,14 @@ def test_parameter_table_is_current():
         "docs/parameters.md is out of date: run python docs/gen_parameters.py")
 
 
+def test_the_readme_lists_the_declared_levers():
+    gen = _gen()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert gen.documented_levers(readme) == gen.render_levers(), (
+        "README.md's levers table is out of date: run python docs/gen_parameters.py")
+    assert "`scenario.coaching.caseload`" in gen.render_levers()
+
+
 def test_the_month_plan_in_the_model_description_is_the_one_that_runs():
     import subprocess
     import sys
