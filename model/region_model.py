@@ -665,9 +665,9 @@ class RegionModel(mesa.Model):
         # a month of search on average; effort falls with the spell (discouragement).
         own = nonzero((s_st == Status.UNEMPLOYED) | (s_st == Status.LAPSED))
         who = searchers[own]
-        sp = spell[own]
-        e = (np.where(p.temp_laid[who], f32(0.3), f32(1.0)) * np.where(sp == 0, f32(0.5), f32(1.0))
-             * np.exp(f32(-eco.discouragement) * np.minimum(sp, 24).astype(f32)))
+        sp = np.minimum(spell[own], 24)
+        e = self._effort_table(eco.discouragement)[
+            p.temp_laid[who].view(np.uint8) * 25 + sp.astype(np.intp)]
         # The inactive hardly search; while a sanctioned obligation is in force, benefit
         # recipients search harder for fear of a sanction.
         e[p.inactive[who]] *= f32(pc.inactive_effort)
@@ -681,6 +681,22 @@ class RegionModel(mesa.Model):
         self.matching_inputs = MatchingInputs(
             referred=referred[p.status[referred] == Status.UNEMPLOYED],
             referral_boost=svc.referral_boost)
+
+    def _effort_table(self, discouragement: float) -> np.ndarray:
+        """Search effort by (temporarily laid off, months of spell up to 24), as float32.
+
+        Temporarily laid off search at 0.3; a spell begun this month has had half a month of
+        search; effort falls with the spell (``discouragement``), flat after 24 months.
+        """
+        cached = getattr(self, "_effort_lut", None)
+        if cached is None or cached[0] != discouragement:
+            f32 = np.float32
+            months = np.arange(25)
+            table = (np.array([f32(1.0), f32(0.3)], f32)[:, None]
+                     * np.where(months == 0, f32(0.5), f32(1.0))[None, :]
+                     * np.exp(f32(-discouragement) * months.astype(f32))[None, :])
+            cached = self._effort_lut = (discouragement, table.astype(f32).ravel())
+        return cached[1]
 
     def hiring(self, t: int) -> None:
         """Applications, employers' screening and hires through vacancies."""
