@@ -11,17 +11,20 @@ from model.params import ConfigError
 
 
 def _conf_dir() -> Path:
-    """The configuration directory: the installed package ``kohtaanto_conf``.
+    """The configuration directory: ``conf/`` of a checkout, else the package ``kohtaanto_conf``.
 
-    That is the checkout's ``conf/`` (installed editable or as a wheel), or ``conf/`` beside this
-    package when a checkout is used without installing it.
+    A wheel carries ``conf/`` under that name. The checkout's own ``conf/`` comes first, so a
+    second checkout never reads another one's configuration through an install.
     """
     import importlib.util
 
+    beside = Path(__file__).resolve().parents[1] / "conf"
+    if (beside / "config.yaml").is_file():
+        return beside
     spec = importlib.util.find_spec("kohtaanto_conf")
     if spec is not None and spec.submodule_search_locations:
         return Path(next(iter(spec.submodule_search_locations))).resolve()
-    return Path(__file__).resolve().parents[1] / "conf"
+    return beside
 
 
 CONF_DIR = _conf_dir()

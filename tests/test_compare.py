@@ -348,3 +348,13 @@ def test_per_scenario_overrides_from_the_command_line(tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     assert "caseload: 30" in (tmp_path / "configs" / "coaching_intensity.yaml").read_text()
     assert "caseload: 30" not in (tmp_path / "configs" / "te_office.yaml").read_text()
+
+
+def test_scenario_overrides_take_nested_and_quoted_values():
+    from scenarios.campaigns.compare import check_scenario_overrides
+
+    got = check_scenario_overrides({"kuntakokeilu": {"scenario": {"coaching": {"caseload": 60.0}},
+                                                     "scenario.coaching.start": "2022-01"}},
+                                   ["te_office", "kuntakokeilu"])
+    assert got == {"kuntakokeilu": ["scenario.coaching.caseload=60",
+                                    "scenario.coaching.start='2022-01'"]}

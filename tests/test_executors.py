@@ -276,3 +276,19 @@ def test_the_slurm_example_composes():
     assert r.returncode == 0, r.stderr[-3000:]
     assert "_target_: hydra_plugins.hydra_submitit_launcher.submitit_launcher.SlurmLauncher" in r.stdout
     assert "array_parallelism: 256" in r.stdout
+
+
+def test_a_worker_that_dies_is_reported_with_the_jobs_it_may_have_run(tmp_path):
+    jobs = [Job("arm", r, compose_config(["scale=0.02"])) for r in range(4)]
+    with Runner("local", 2, progress=False) as runner, pytest.raises(JobFailed) as err:
+        runner.run_jobs(jobs, tmp_path, dying_job)
+    assert "a worker process died" in str(err.value) and "arm__rep002" in str(err.value)
+    with Runner("local", 2, progress=False) as runner:  # a new pool works after that
+        assert len(runner.map(failing_job, [jobs[0], jobs[0]])) == 2  # the same job twice
+
+
+def dying_job(job: Job) -> pd.DataFrame:
+    if job.replication == 2:
+        os._exit(3)
+    time.sleep(2.0)
+    return pd.DataFrame({"x": [job.replication]})

@@ -226,6 +226,9 @@ def make_page():
         t0 = time.perf_counter()
 
         def follow(p) -> None:
+            if not run.is_current():  # a newer Run took over: stop this one
+                runner.cancel()
+                return
             run.progress = 100 * p.fraction
             left = "" if p.remaining is None else f", about {p.remaining:.0f} s left"
             progress.set(f"{p.finished} of {p.total} runs{left}")

@@ -72,14 +72,31 @@ def check_scenario_overrides(overrides: dict[str, dict[str, Any]],
             raise ConfigError(f"compare.overrides.{scenario} = {values!r}; expected parameter "
                               "values, e.g. {scenario.coaching.caseload:60}")
         if values:
-            out[scenario] = [f"{k}={_value(v)}" for k, v in values.items()]
+            out[scenario] = [f"{k}={_value(v)}" for k, v in _flat(values).items()]
+    return out
+
+
+def _flat(values: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{scenario: {coaching: {caseload: 60}}}`` as ``{scenario.coaching.caseload: 60}``."""
+    out: dict[str, Any] = {}
+    for k, v in values.items():
+        if isinstance(v, dict):
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
     return out
 
 
 def _value(v: Any) -> str:
-    """A value as a Hydra override writes it (a whole float without its ``.0``)."""
+    """A value as a Hydra override writes it (a whole float without its ``.0``, strings quoted)."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return str(v).lower()
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
+    if isinstance(v, str):
+        return "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'"
     return str(v)
 
 

@@ -22,12 +22,14 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -35,6 +37,8 @@ from model.params import ConfigError
 
 #: How often (seconds) a waiting campaign looks at its cancel flag.
 POLL = 0.2
+#: Seconds to wait for a Dask client and a LocalCluster to shut down.
+CLOSE_TIMEOUT = 60.0
 
 
 class JobFailed(RuntimeError):
@@ -117,6 +121,11 @@ class LocalPool:
                 for f in finished:
                     j = pending.pop(f)
                     exc = f.exception()
+                    if isinstance(exc, BrokenProcessPool):
+                        # every job in flight fails alike: the culprit is one of the running ones
+                        keys = [_key(j)] + [_key(x) for x in pending.values()][:self.workers - 1]
+                        raise JobFailed(_key(j), "a worker process died (killed, or out of "
+                                        "memory) while running one of: " + ", ".join(keys))
                     if exc is not None:
                         tb = getattr(exc.__cause__, "tb", None) or "".join(
                             traceback.format_exception(exc))
@@ -230,10 +239,19 @@ class DaskExecutor:
                 self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                             host="127.0.0.1", dashboard_address=dashboard,
                                             silence_logs=logging.WARNING)
-            self.client = Client(self.cluster, timeout=settings.timeout)
-            self.client.wait_for_workers(n, timeout=settings.timeout)
+            try:
+                self.client = Client(self.cluster, timeout=settings.timeout)
+                self.client.wait_for_workers(n, timeout=settings.timeout)
+            except BaseException:
+                self.cluster.close(timeout=CLOSE_TIMEOUT)
+                raise
             where = f"LocalCluster, {n} worker process(es)"
         self.description = f"Dask ({where})"
+        threads = self.client.nthreads()
+        if any(k > 1 for k in threads.values()):
+            print(f"kohtaanto: warning: Dask workers with several threads ({max(threads.values())}"
+                  "); a run is single-threaded and the model's set-up is not made for threads: "
+                  "start workers with --nthreads 1", file=sys.stderr)
         self.dashboard_link = (self.client.dashboard_link if settings.dashboard and _has_bokeh()
                                else None)
 
@@ -274,7 +292,7 @@ class DaskExecutor:
     def close(self, abort: bool = False) -> None:
         """Disconnect; a LocalCluster started here is shut down with its workers."""
         try:
-            self.client.close(timeout=self.settings.timeout)
+            self.client.close(timeout=CLOSE_TIMEOUT)
         finally:
             if self.cluster is not None:
-                self.cluster.close(timeout=self.settings.timeout)
+                self.cluster.close(timeout=CLOSE_TIMEOUT)

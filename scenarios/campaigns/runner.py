@@ -107,7 +107,8 @@ class Runner:
     campaign the runner runs until :meth:`close` (use it as a context manager). ``followers`` are
     called with a :class:`~scenarios.campaigns.progress.Progress` after every job; ``progress``
     adds the terminal bar. :meth:`cancel` (from any thread) stops the running campaign: pending
-    jobs are cancelled, :class:`Cancelled` is raised, finished jobs keep their files.
+    jobs are cancelled, :class:`Cancelled` is raised, finished jobs keep their files; a cancelled
+    runner stays cancelled (every later campaign on it raises at once), so start a new one.
     """
 
     def __init__(self, executor: str = "local", workers: int = 0, dask: DaskSettings | None = None,
@@ -125,6 +126,7 @@ class Runner:
         self.followers = list(followers)
         self._cancel = threading.Event()
         self._open: Executor | None = None
+        self._used = ""  # where the last jobs ran
 
     @classmethod
     def from_config(cls, runner_cfg: Any, workers: int = 0, **kw: Any) -> Runner:
@@ -137,6 +139,7 @@ class Runner:
 
     def _executor(self, todo: int) -> Executor:
         if self.executor == "local" and (self.workers == 1 or (todo == 1 and self._open is None)):
+            self._used = InProcess.description
             return InProcess()
         if self._open is None:
             if self.executor == "dask":
@@ -146,6 +149,7 @@ class Runner:
                           file=sys.stderr, flush=True)
             else:
                 self._open = LocalPool(self.workers)
+        self._used = self._open.description
         return self._open
 
     @property
@@ -153,7 +157,7 @@ class Runner:
         """Where the jobs run (once workers have started)."""
         if self._open is not None:
             return self._open.description
-        return f"{self.executor} (not started)"
+        return self._used or f"{self.executor} (no job run)"
 
     def dask_worker_pids(self) -> list[int]:
         """The process ids of the Dask workers in use (empty before they start, or when local)."""
@@ -207,9 +211,11 @@ class Runner:
         """Run the jobs (no files) and return their results in job order."""
         jobs = list(jobs)
         results: dict[int, Any] = {}
-        index = {id(j): i for i, j in enumerate(jobs)}
+        where: dict[int, list[int]] = {}
+        for i, j in enumerate(jobs):
+            where.setdefault(id(j), []).append(i)
         for j, r in self._executor(len(jobs)).run(work, jobs, self._cancel):
-            results[index[id(j)]] = r
+            results[where[id(j)].pop(0)] = r
         return [results[i] for i in range(len(jobs))]
 
     def close(self, abort: bool = False) -> None:
@@ -222,7 +228,13 @@ class Runner:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        self.close(abort=exc_type is not None)
+        if exc_type is None:
+            self.close()
+            return
+        try:  # the campaign's own error is the one to see, not a failure to shut down after it
+            self.close(abort=True)
+        except Exception as err:  # noqa: BLE001
+            print(f"kohtaanto: while stopping the workers: {err!r}", file=sys.stderr)
 
 
 #: What a campaign function takes as ``workers``: a number of local processes, or a runner.
