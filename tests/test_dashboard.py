@@ -15,12 +15,12 @@ import pytest
 
 from scenarios.apps.dashboard import DashboardModel, figure, headline
 from scenarios.apps.sandbox import (
-    effect_over_time,
     effect_table,
     lever_groups,
     run_sandbox,
     with_levers,
 )
+from scenarios.campaigns.effects import effect_over_time
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

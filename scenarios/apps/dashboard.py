@@ -138,7 +138,8 @@ def figure(model: DashboardModel) -> Figure:
 
 def effects_figure(results: pd.DataFrame, reference: str, label: str) -> Figure:
     """The monthly paired effects on the headline outcomes (region), mean and 95 % band."""
-    from scenarios.apps.sandbox import OVER_TIME, effect_over_time
+    from scenarios.apps.sandbox import OVER_TIME
+    from scenarios.campaigns.effects import effect_over_time
 
     fig = Figure(figsize=(12, 6.5))
     axes = fig.subplots(2, 2)

@@ -155,25 +155,6 @@ def effect_table(eff: pd.DataFrame, label: str) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
-def effect_over_time(results: pd.DataFrame, reference: str, label: str, indicator: str,
-                     municipality: str = "region") -> pd.DataFrame:
-    """The monthly paired effect (scenario − reference): mean and 95 % band over replications."""
-    from scipy import stats
-
-    sel = results[(results.indicator == indicator) & (results.municipality == municipality)
-                  & (results.group == "all")]
-    p = sel.pivot_table(index=["label", "replication"], columns="month", values="value",
-                        observed=True)
-    if label not in p.index.get_level_values(0) or reference not in p.index.get_level_values(0):
-        return pd.DataFrame(columns=["month", "effect", "low", "high"])
-    d = p.loc[label] - p.loc[reference].loc[p.loc[label].index]
-    n = len(d)
-    m = d.mean()
-    half = stats.t.ppf(0.975, max(n - 1, 1)) * d.std(ddof=1).fillna(0.0) / np.sqrt(n)
-    return pd.DataFrame({"month": m.index.astype(str), "effect": m.to_numpy(),
-                         "low": (m - half).to_numpy(), "high": (m + half).to_numpy()})
-
-
 def levels(results: pd.DataFrame, indicator: str = "unemployment_rate") -> pd.DataFrame:
     """Both arms' monthly level by municipality (mean over replications)."""
     sel = results[(results.indicator == indicator) & (results.group == "all")]

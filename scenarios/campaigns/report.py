@@ -13,7 +13,7 @@ import pandas as pd
 
 from model.observed import monthly_points
 from model.output import write_table, write_text
-from scenarios.campaigns.effects import COMPONENTS, HEADLINE, headline_table
+from scenarios.campaigns.effects import COMPONENTS, HEADLINE, effect_over_time, headline_table
 
 LABELS = {
     "structural_unemployment": "structurally unemployed (persons)",
@@ -95,21 +95,14 @@ def fig_effects(eff: pd.DataFrame, indicator: str, horizon: str = "experiment") 
 
 def fig_effects_over_time(results: pd.DataFrame, reference: str, indicator: str) -> plt.Figure:
     """Monthly paired effect on one outcome (region), mean and 95 % band over replications."""
-    from scipy import stats
-
-    sel = results[(results.indicator == indicator) & (results.municipality == "region")
-                  & (results.group == "all")]
-    p = sel.pivot_table(index=["label", "replication"], columns="month", values="value")
     fig, ax = plt.subplots(figsize=(10, 4.5))
-    if reference in p.index.get_level_values(0):
-        ref = p.loc[reference]
-        for i, label in enumerate(sorted(set(p.index.get_level_values(0)) - {reference})):
-            d = p.loc[label] - ref.loc[p.loc[label].index]
-            m, n = d.mean(), len(d)
-            half = stats.t.ppf(0.975, max(n - 1, 1)) * d.std() / np.sqrt(n) if n > 1 else 0 * m
-            x = _ts(d.columns)
-            ax.plot(x, m, lw=1.2, color=_color(i), label=label)
-            ax.fill_between(x, m - half, m + half, color=_color(i), alpha=0.12, lw=0)
+    labels = set(results.label[results.indicator == indicator])
+    if reference in labels:
+        for i, label in enumerate(sorted(labels - {reference})):
+            e = effect_over_time(results, reference, label, indicator)
+            x = _ts(e.month)
+            ax.plot(x, e.effect, lw=1.2, color=_color(i), label=label)
+            ax.fill_between(x, e.low, e.high, color=_color(i), alpha=0.12, lw=0)
     ax.axhline(0, color="k", lw=0.8)
     ax.set_title(f"Effect on {LABELS.get(indicator, indicator)} over time (vs {reference})")
     ax.grid(alpha=0.3)
