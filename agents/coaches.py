@@ -72,11 +72,14 @@ def contact_outcomes(rule: ContactRule, rng: np.random.Generator, people: People
     people.plan_date[met] = t
     people.effort[met] += (rule.effort_boost * strength).astype(np.float32)
 
-    def refer(p: float, eligible: np.ndarray) -> np.ndarray:
+    def refer(p: float, eligible: np.ndarray, select: bool = False) -> np.ndarray:
         if p <= 0.0:
             return met[:0]
-        prob = 1.0 - (1.0 - p) ** strength[eligible]
         cand = met[eligible]
+        s = strength[eligible]
+        if select and rule.referral_age_decline > 0.0:
+            s = s * np.exp(rule.referral_age_decline * (40.0 - people.age_m[cand] / 12.0))
+        prob = 1.0 - (1.0 - p) ** s
         return cand[rng.random(len(cand)) < prob]
 
     # The inactive (not searching, not available) are referred nowhere; contact time may bring
@@ -88,8 +91,8 @@ def contact_outcomes(rule: ContactRule, rng: np.random.Generator, people: People
         met=met,
         n_meetings=n_meetings,
         vacancy_referrals=refer(rule.vacancy_referral, active),
-        training_referrals=refer(rule.training_referral, active),
-        other_service_referrals=refer(rule.other_service_referral, active),
+        training_referrals=refer(rule.training_referral, active, True),
+        other_service_referrals=refer(rule.other_service_referral, active, True),
         subsidy_referrals=refer(rule.subsidy_referral, active & (long | people.partial_wa[met])),
         detected=refer(rule.detection, inactive),
     )

@@ -6,8 +6,9 @@ Patterns (pattern-oriented modelling: several at once, not one series), 2018–2
 * ``municipal_rates`` — the other municipalities' observed rates (1 pp);
 * ``lahti_counts`` — Lahti's unemployed and long-term unemployed (error unit: 10 %);
 * ``composition`` — Lahti's under-30 unemployed, foreign-language unemployment rate, structural
-  share of the unemployed, and the experiment's customers in 2021-03 (total, under 30,
-  foreign-language) (10 % or 1 pp);
+  share of the unemployed, the experiment's customers in 2021-03 (total, under 30,
+  foreign-language) and the activation rate of jobseekers aged 60–64 over that at 25–29 in
+  2021-05 (10 %, 1 pp or a factor of 1.3);
 * ``duration`` — Finland's monthly exit-to-work rate by unemployment duration (error unit: a
   factor of 1.3, i.e. ±30 %), against the model's profile over 2018–2019 by elapsed duration,
   as the register measures it (``Recorder.duration_profile``);
@@ -95,6 +96,14 @@ def targets(first: str = "2018-01", last: str = TARGET_END) -> pd.DataFrame:
         rate, src = _row("foreign-citizen unemployment rate", "Lahti", month)
         add("composition", "unemployment_rate", "Lahti", "foreign_language", month, rate / 100,
             "abs", 0.02, src + " (foreign citizens; the model's group is foreign-language)")
+    if first <= "2021-05" <= last:
+        # Services go to the young far more than to the old: the activation rate at 60-64 over
+        # that at 25-29 (the ratio, not the levels: the level also depends on how long services
+        # last, which these patterns do not pin down).
+        young, src = _row("activation rate age 25-29", "Lahti", "2021-05")
+        old, _ = _row("activation rate age 60-64", "Lahti", "2021-05")
+        add("composition", "activation_age_ratio", "Lahti", "all", "2021-05", old / young, "log",
+            np.log(1.3), src + " (60-64 over 25-29)")
     if first <= "2021-03" <= last:
         for group, metric, period in (
                 ("target", "experiment customers resident in Lahti", "2021-03/04 (early pilot)"),

@@ -119,6 +119,7 @@ CALIBRATED = ["economy.quit_rate", "economy.hire_scale", "economy.duration_penal
               "region.population.reregistration_rate", "region.population.unavailable_share",
               "scenario.services.contact.detection", "scenario.services.contact.training_referral",
               "scenario.services.contact.other_service_referral",
+              "scenario.services.contact.referral_age_decline",
               # local labour demand (docs/model.md 7.4)
               "economy.local_demand_share"]
 
@@ -170,6 +171,7 @@ class CalibrateConfig:
         "scenario.services.contact.detection": [0.05, 0.8],
         "scenario.services.contact.training_referral": [0.03, 0.2],
         "scenario.services.contact.other_service_referral": [0.04, 0.3],
+        "scenario.services.contact.referral_age_decline": [0.0, 0.15],
         "economy.local_demand_share": [0.0, 0.6]})
     spread: float = 0.5
     design: int = 192

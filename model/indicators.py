@@ -95,6 +95,7 @@ STOCKS = [
     "training", "other_service", "students", "outside_labour_force", "lapsed", "long_term_unemployed",
     "structural_long_term", "structural_comparable", "structural_after_service",
     "structural_service_to_service", "in_services_after_long_term", "ltu_risk",
+    "jobseekers_25_29", "in_services_25_29", "jobseekers_60_64", "in_services_60_64",
     "plans_up_to_date", "earnings_related_recipients", "basic_benefit_recipients",
     "upper_secondary_or_more", "tertiary",
 ]
@@ -340,6 +341,13 @@ class Recorder:
                  + plan.view(u8) * u8(4) + ben * u8(8))
         kb = (code[seekers].astype(np.int32) * self.M + people.muni[seekers]) * 24 + flags
         cb = np.bincount(kb, minlength=n_base * 24).astype(float)
+        # jobseekers aged 25-29 and 60-64, in services or not (the activation rate by age)
+        age = people.age_m[seekers]
+        band = ((age >= 25 * 12) & (age < 30 * 12)).view(u8) + (age >= 60 * 12).view(u8) * u8(2)
+        kc = ((code[seekers].astype(np.int32) * self.M + people.muni[seekers]) * 3 + band) * 2
+        kc += svc.view(u8)
+        gc = by_group(np.bincount(kc, minlength=n_base * 6).astype(float).reshape(
+            N_COMBO, self.M, 3, 2))
         ga = by_group(counts.sum(axis=3))  # group, muni, status, comp
         gb = by_group(cb.reshape(N_COMBO, self.M, 24))
         gb = gb.reshape(len(GROUPS), self.M, 3, 2, 2, 2)  # ben, plan, temp, risk
@@ -368,6 +376,9 @@ class Recorder:
         S[..., col["earnings_related_recipients"]] = gb[:, :, Benefit.EARNINGS_RELATED].sum(
             axis=(2, 3, 4))
         S[..., col["basic_benefit_recipients"]] = gb[:, :, Benefit.BASIC].sum(axis=(2, 3, 4))
+        for band, ages in ((1, "25_29"), (2, "60_64")):
+            S[..., col[f"jobseekers_{ages}"]] = gc[:, :, band].sum(axis=-1)
+            S[..., col[f"in_services_{ages}"]] = gc[:, :, band, 1]
         S[..., col["upper_secondary_or_more"]] = ge[..., 1] + ge[..., 2]
         S[..., col["tertiary"]] = ge[..., 2]
 
@@ -552,6 +563,10 @@ def _derive(counts: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str]
         "activation_rate_long_term": ratio(c("in_services_after_long_term"),
                                            c("in_services_after_long_term")
                                            + c("long_term_unemployed")),
+        "activation_rate_25_29": ratio(c("in_services_25_29"), c("jobseekers_25_29")),
+        "activation_rate_60_64": ratio(c("in_services_60_64"), c("jobseekers_60_64")),
+        "activation_age_ratio": ratio(c("in_services_60_64") * c("jobseekers_25_29"),
+                                      c("jobseekers_60_64") * c("in_services_25_29")),
         "structural_share_of_unemployed": ratio(structural, c("unemployed")),
         "long_term_share_of_unemployed": ratio(c("long_term_unemployed"), c("unemployed")),
         "plans_up_to_date_share": ratio(c("plans_up_to_date"), jobseekers),

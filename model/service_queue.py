@@ -3,8 +3,10 @@
 A coach's referral to labour-market training or to another service (a work or training trial,
 rehabilitative work, a purchased service) seldom starts it the same day: a course has its next
 intake, a purchased service its provider's next group, rehabilitative work needs an activation plan
-made with the municipality. Meanwhile the jobseeker stays unemployed and may find work. Waits are
-geometric on 0, 1, 2, … months with mean ``services.service_wait_months``; a referral lapses if its
+made with the municipality. Meanwhile the jobseeker stays unemployed and may find work. A referral
+made at a random moment waits for the next of intakes that come round at a fixed interval, so
+waits are uniform on 0, 1, … months with mean ``services.service_wait_months`` (the interval is
+``2 × mean + 1`` months); a referral lapses if its
 unemployment spell has ended by the start month. Someone already waiting is not referred again
 (lapsed referrals are dropped when new ones are queued). Each referral remembers the service that
 made it (``source``: 0 the public service, otherwise the intervention's ``kind_id``), whose random
@@ -63,7 +65,7 @@ class ServiceQueue:
         n = len(new)
         if n == 0:
             return
-        wait = rng.geometric(1.0 / (1.0 + mean_wait), n) - 1
+        wait = np.floor(rng.random(n) * (2.0 * mean_wait + 1.0)).astype(np.int64)
         self.person = np.concatenate([self.person, new])
         self.kind = np.concatenate([self.kind, kind[new]])
         self.source = np.concatenate([self.source, np.full(n, source, np.int64)])

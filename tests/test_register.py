@@ -178,3 +178,38 @@ def test_bad_register_settings_are_refused_naming_the_field(override, message):
 
     with pytest.raises(ConfigError, match=message):
         compose_config([override])
+
+
+def test_referrals_to_services_fall_with_age_by_the_rule_s_gradient():
+    m = model("2018-01", scale=0.2)
+    idx = unemployed(m)
+    m.people.inactive[idx] = False
+    age = m.people.age_m[idx] / 12
+    young, old = age < 30, age >= 55
+    shares = {}
+    for decline in (0.0, 0.05):
+        rule = ContactRule(vacancy_referral=0.0, training_referral=0.15,
+                           other_service_referral=0.15, subsidy_referral=0.0,
+                           referral_age_decline=decline)
+        res = contact_outcomes(rule, np.random.default_rng(5), m.people, m.t, idx,
+                               np.ones(len(idx), np.int64), np.ones(len(idx)))
+        referred = np.isin(idx, np.concatenate([res.training_referrals,
+                                                res.other_service_referrals]))
+        shares[decline] = (referred[young].mean(), referred[old].mean())
+    (y0, o0), (y1, o1) = shares[0.0], shares[0.05]
+    assert abs(y0 - o0) < 0.03  # no gradient: alike
+    assert y1 > 2 * o1 and y1 > y0 and o1 < o0  # younger referred more, older less
+
+
+def test_the_activation_rate_by_age_is_counted_among_jobseekers_of_the_ages():
+    m = model("2018-03").run()
+    p = m.people
+    age = p.age_m // 12
+    seeker = (p.status >= Status.SUBSIDISED) & (p.status <= Status.OTHER_SERVICE)
+    svc = seeker & (p.status != Status.UNEMPLOYED)
+    for lo, hi, name in ((25, 30, "25_29"), (60, 65, "60_64")):
+        band = (age >= lo) & (age < hi)
+        assert m.value(f"jobseekers_{name}", "2018-03") == pytest.approx(
+            (seeker & band).sum() / 0.03)
+        assert m.value(f"activation_rate_{name}", "2018-03") == pytest.approx(
+            (svc & band).sum() / (seeker & band).sum())

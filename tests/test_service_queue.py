@@ -19,15 +19,15 @@ def _people(n: int) -> People:
     return p
 
 
-def test_waits_are_geometric_with_the_mean_asked_for():
+def test_waits_are_uniform_up_to_the_next_intake_with_the_mean_asked_for():
     q = ServiceQueue()
     q.add(np.random.default_rng(1), _people(40_000), np.arange(40_000), np.zeros(0, np.int64),
           10, 1.5)
     wait = q.start - 10
-    assert wait.min() == 0
     assert wait.mean() == pytest.approx(1.5, rel=0.03)
-    # geometric on 0, 1, 2, ...: P(0) = 1 / (1 + mean)
-    assert np.mean(wait == 0) == pytest.approx(1 / 2.5, abs=0.01)
+    # uniform on 0, 1, 2, 3 (the next of intakes that come round every 2 x mean + 1 months)
+    assert sorted(np.unique(wait).tolist()) == [0, 1, 2, 3]
+    assert np.bincount(wait) / len(wait) == pytest.approx(np.full(4, 0.25), abs=0.01)
 
 
 def test_someone_already_waiting_is_not_referred_again():
