@@ -42,6 +42,6 @@ def test_draw_categories_is_the_inverse_cdf_of_each_row(seed, n_rows, n_cat, n):
     u = np.random.default_rng(seed + 1).random(n)
     cum = np.cumsum(probs, axis=1)
     cum[:, -1] = 1.0 + 1e-9
-    want = np.array([np.searchsorted(cum[r], x, side="right") for r, x in zip(rows, u)],
+    want = np.array([np.searchsorted(cum[r], x, side="right") for r, x in zip(rows, u, strict=True)],
                     np.int64)
     assert np.array_equal(got, np.minimum(want, n_cat - 1))
