@@ -59,6 +59,7 @@ class Calibration:
     design: int = CalibrateConfig.design
     seeds: int = CalibrateConfig.seeds
     local_iterations: int = CalibrateConfig.local_iterations
+    local_step: float = CalibrateConfig.local_step
     accept: float = CalibrateConfig.accept
     chunk_size: int = CalibrateConfig.chunk_size
     seed: int = 42  # the run's seed (``seed``)
@@ -73,6 +74,9 @@ def check(c: Calibration) -> None:
                                ("chunk_size", c.chunk_size, 1)):
         if value < least:
             raise ConfigError(f"calibrate.{name} = {value}; it must be >= {least}")
+    if not 0 < c.local_step <= 0.5:
+        raise ConfigError(f"calibrate.local_step = {c.local_step}; allowed: (0, 0.5], the share of "
+                          "each parameter's range the local search first steps")
     if not 0 < c.accept <= 1:
         raise ConfigError(f"calibrate.accept = {c.accept}; allowed: (0, 1], the share of design "
                           "points accepted as draws")
@@ -154,7 +158,8 @@ def _calibrate(c: Calibration, base, tg: pd.DataFrame, out: Path, runner: Runner
     result = minimize(lambda z: objective(base, names, lo + np.clip(z, 0, 1) * (hi - lo), tg,
                                           c.seeds, c.seed, runner),
                       x0, method="Nelder-Mead", bounds=[(0, 1)] * len(names),
-                      options={"maxfev": c.local_iterations, "xatol": 1e-3, "fatol": 1e-3})
+                      options={"maxfev": c.local_iterations, "xatol": 1e-3, "fatol": 1e-3,
+                               "initial_simplex": first_simplex(x0, c.local_step)})
     chosen = lo + np.clip(result.x, 0, 1) * (hi - lo)
     if result.fun > dist[best]:
         chosen, fun = points[best], float(dist[best])
@@ -167,6 +172,19 @@ def _calibrate(c: Calibration, base, tg: pd.DataFrame, out: Path, runner: Runner
     write_text(out / "calibrated.yaml", to_yaml(values, fun, c))
     return {"values": values, "distance": fun, "default_distance": float(dist[0]),
             "draws": draws, "design": design, "evaluations": int(result.nfev) + len(points)}
+
+
+def first_simplex(x0: np.ndarray, step: float) -> np.ndarray:
+    """The local search's first simplex in the unit cube: ``x0`` and one step along each axis.
+
+    Each step is ``step`` of the range, inwards where ``x0`` is within ``step`` of the upper
+    bound, so that every parameter is tried at a distance that can change the distance measure.
+    """
+    n = len(x0)
+    simplex = np.repeat(x0[None, :], n + 1, axis=0)
+    up = x0 + step <= 1.0
+    simplex[1 + np.arange(n), np.arange(n)] = np.where(up, x0 + step, x0 - step)
+    return simplex
 
 
 def _round(v: float, p: Parameter) -> float:

@@ -520,7 +520,8 @@ class ServicesConfig(Settings):
         1.5, 0.0, 12.0, unit="months, mean wait from a referral to the service's start",
         source=f"assumption, set to {EVID}TEM 2015 exits to services by duration: 0.080 a month in "
         "the first month, 0.064 in months 1-3, though the first interview is in the first weeks "
-        "(0 starts every referral at once); waits are uniform up to the next of periodic intakes")
+        "(0 starts every referral at once); intakes every 2 x mean months, so the wait is uniform "
+        "up to the next")
     other_service_months: float = param(4.0, 1.0, 24.0, unit="months", source="assumption")
     service_chain_share: float = param(
         0.2, 0.0, 1.0, unit="share of ended training and other services",

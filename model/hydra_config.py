@@ -120,6 +120,7 @@ CALIBRATED = ["economy.quit_rate", "economy.hire_scale", "economy.duration_penal
               "scenario.services.contact.detection", "scenario.services.contact.training_referral",
               "scenario.services.contact.other_service_referral",
               "scenario.services.contact.referral_age_decline",
+              "scenario.services.service_wait_months",
               # local labour demand (docs/model.md 7.4)
               "economy.local_demand_share"]
 
@@ -131,7 +132,7 @@ class SensitivityConfig:
     method: str = "morris"
     parameters: list[str] = field(default_factory=lambda: list(CALIBRATED) + [
         "scenario.services.contact.effort_boost", "scenario.services.contact.vacancy_referral",
-        "scenario.services.service_wait_months", "economy.network_share",
+        "economy.network_share",
         "economy.commute_friction_per_km"])
     bounds: dict[str, list[Any]] = field(default_factory=dict)  # [low, high] by parameter
     spread: float = 0.5  # range around the default when no bounds are given
@@ -172,11 +173,16 @@ class CalibrateConfig:
         "scenario.services.contact.training_referral": [0.03, 0.2],
         "scenario.services.contact.other_service_referral": [0.04, 0.3],
         "scenario.services.contact.referral_age_decline": [0.0, 0.15],
+        "scenario.services.service_wait_months": [0.5, 3.0],
         "economy.local_demand_share": [0.0, 0.6]})
     spread: float = 0.5
     design: int = 192
     seeds: int = 3
     local_iterations: int = 60
+    # The local search's first simplex steps this share of each parameter's range from the start
+    # (towards the inside at an upper bound); SciPy's own first step is 5 % of the value, and
+    # 0.00025 of the range for a parameter at its lower bound, which then barely moves.
+    local_step: float = 0.1
     accept: float = 0.1
     chunk_size: int = 8
     workers: int = 0

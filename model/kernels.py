@@ -2,17 +2,29 @@
 
 Screening is the one place where the monthly arrays are walked several times with scatter
 operations (``np.maximum.at`` and a fancy assignment with repeated indices); one compiled pass
-does both. The compiled functions are cached on disk (``cache=True``), so a process compiles
-them once per installation and later processes load them.
+does both. The compiled functions are cached on disk where numba finds a writable place (beside
+this file, or its user cache directory, or ``NUMBA_CACHE_DIR``), so a process compiles them once
+(about 1 s) and later processes load them (about 0.3 s); where nothing is writable they are
+compiled in every process instead.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 from numba import njit
 
 
-@njit(cache=True, nogil=True)
+def compiled(func: Callable) -> Callable:
+    """``njit`` with the on-disk cache where numba can write one, without it otherwise."""
+    try:
+        return njit(cache=True, nogil=True)(func)
+    except RuntimeError:  # "cannot cache function ...: no locator available"
+        return njit(nogil=True)(func)
+
+
+@compiled
 def best_application(target: np.ndarray, score: np.ndarray, n_vacancies: int) -> np.ndarray:
     """For each vacancy, the index of its best application (-1 if it has none).
 
@@ -34,7 +46,7 @@ def best_application(target: np.ndarray, score: np.ndarray, n_vacancies: int) ->
     return pick
 
 
-@njit(cache=True, nogil=True)
+@compiled
 def step_to_category(flat_cum: np.ndarray, n_cat: int, rows: np.ndarray, start: np.ndarray,
                      u: np.ndarray) -> np.ndarray:
     """Inverse-CDF search from a lower bound: the first category with ``cum > u`` in each row.

@@ -3,10 +3,11 @@
 A coach's referral to labour-market training or to another service (a work or training trial,
 rehabilitative work, a purchased service) seldom starts it the same day: a course has its next
 intake, a purchased service its provider's next group, rehabilitative work needs an activation plan
-made with the municipality. Meanwhile the jobseeker stays unemployed and may find work. A referral
-made at a random moment waits for the next of intakes that come round at a fixed interval, so
-waits are uniform on 0, 1, … months with mean ``services.service_wait_months`` (the interval is
-``2 × mean + 1`` months); a referral lapses if its
+made with the municipality. Meanwhile the jobseeker stays unemployed and may find work. Intakes
+come round every ``2 m`` months (``m = services.service_wait_months``) and a referral, made at a
+random moment of its month, waits for the next one: the wait is uniform on [0, 2 m) months, and
+the start falls ``⌊2 m u + v⌋`` months after the referral month (``u``, ``v`` uniform: the wait
+and the moment in the month), whose mean is exactly ``m``. A referral lapses if its
 unemployment spell has ended by the start month. Someone already waiting is not referred again
 (lapsed referrals are dropped when new ones are queued). Each referral remembers the service that
 made it (``source``: 0 the public service, otherwise the intervention's ``kind_id``), whose random
@@ -65,7 +66,8 @@ class ServiceQueue:
         n = len(new)
         if n == 0:
             return
-        wait = np.floor(rng.random(n) * (2.0 * mean_wait + 1.0)).astype(np.int64)
+        u = rng.random((2, n))
+        wait = np.floor(2.0 * mean_wait * u[0] + u[1]).astype(np.int64)
         self.person = np.concatenate([self.person, new])
         self.kind = np.concatenate([self.kind, kind[new]])
         self.source = np.concatenate([self.source, np.full(n, source, np.int64)])

@@ -109,6 +109,7 @@ def test_good_outputs_pass_the_check():
     ("local_iterations", -5, r"calibrate.local_iterations = -5; it must be >= 0"),
     ("chunk_size", 0, r"calibrate.chunk_size = 0"),
     ("accept", 0.0, r"calibrate.accept = 0.0; allowed: \(0, 1\]"),
+    ("local_step", 0.0, r"calibrate.local_step = 0.0; allowed: \(0, 0.5\]"),
 ])
 def test_bad_calibration_settings_are_refused(field, value, fragment):
     from dataclasses import replace
@@ -119,6 +120,18 @@ def test_bad_calibration_settings_are_refused(field, value, fragment):
     c = replace(Calibration(ISHIGAMI), **{field: value})
     with pytest.raises(ConfigError, match=fragment):
         check_calibration(c)
+
+
+def test_the_first_simplex_steps_every_parameter_inside_the_ranges():
+    from calibration.calibrate import first_simplex
+
+    x0 = np.array([0.0, 0.5, 0.95, 1.0])
+    s = first_simplex(x0, 0.1)
+    assert s.shape == (5, 4) and np.array_equal(s[0], x0)
+    assert np.allclose(np.diag(s[1:]), [0.1, 0.6, 0.85, 0.9])  # inwards at the upper bound
+    off = ~np.eye(4, dtype=bool)
+    assert np.array_equal(s[1:][off], np.tile(x0, (4, 1))[off])
+    assert ((s >= 0) & (s <= 1)).all()
 
 
 def test_install_replaces_both_files_or_neither(tmp_path):

@@ -73,7 +73,7 @@ def calibrate_app(cmd: Command) -> None:
               if k in selected or defaults.get(k) != [float(x) for x in v]}
     params = select(base, list(c.parameters), float(c.spread), bounds, "calibrate")
     settings = Calibration(params, int(c.design), int(c.seeds), int(c.local_iterations),
-                           float(c.accept), int(c.chunk_size), int(cfg.seed))
+                           float(c.local_step), float(c.accept), int(c.chunk_size), int(cfg.seed))
     check(settings)  # before the screening, which takes minutes
     with runner:
         if int(c.screen) > 0:
