@@ -25,7 +25,6 @@ from agents.firms import Firms
 from agents.people import People
 from model.config import EconomyConfig
 from model.indices import nonzero
-from model.kernels import best_application, step_to_category
 from model.statuses import Status
 
 ROUNDS = 3
@@ -119,8 +118,14 @@ def draw_categories(rng: np.random.Generator, probs: np.ndarray, rows: np.ndarra
     lut = np.cumsum(np.bincount(first_bucket.ravel(), minlength=n_rows * (size + 1))
                     .reshape(n_rows, size + 1), axis=1)
     u = rng.random(len(rows))
-    start = lut.ravel()[rows * (size + 1) + (u * size).astype(np.int64)]
-    return step_to_category(cum.ravel(), n_cat, rows, start, u)
+    cat = lut.ravel()[rows * (size + 1) + (u * size).astype(np.int64)]
+    flat_cum = cum.ravel()
+    todo = nonzero(flat_cum[rows * n_cat + cat] <= u)
+    while len(todo):
+        cat[todo] += 1
+        still = flat_cum[rows[todo] * n_cat + cat[todo]] <= u[todo]
+        todo = todo[still]
+    return np.minimum(cat, n_cat - 1)
 
 
 #: Normal quantiles at the midpoints of 2**16 equal-probability bins: a draw is one random
@@ -249,7 +254,11 @@ def match(rng: np.random.Generator, people: People, firms: Firms, cfg: EconomyCo
     for r in range(ROUNDS):
         if len(live) == 0:
             break
-        pick = best_application(target, live, n_vac)  # one application per vacancy
+        best = np.full(n_vac, -np.inf, f32)
+        np.maximum.at(best, target, live)
+        cand = nonzero(live == best[target])
+        pick = np.full(n_vac, -1, np.int64)
+        pick[target[cand]] = cand  # one application per vacancy (ties: any one of them)
         first = pick[pick >= 0]
         accept = rng.random(len(first)) < -np.expm1(-cfg.hire_scale * np.exp(live[first]))
         offers = first[accept]
