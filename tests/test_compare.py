@@ -279,6 +279,16 @@ def test_a_directory_refuses_to_resume_a_different_comparison(tmp_path):
     with pytest.raises(ConfigError, match="holds a different comparison"):
         run_comparison(["te_office", "wage_subsidy"], "te_office", 2, short, seed=1,
                        out=tmp_path, workers=1, progress=False)
+    # the same settings resume; results of another version of the model do not
+    manifest = tmp_path / "comparison.json"
+    spec = json.loads(manifest.read_text())
+    assert len(spec["model"]) == 64
+    run_comparison(["te_office", "kuntakokeilu"], "te_office", 2, short, seed=1, out=tmp_path,
+                   workers=1, progress=False)
+    manifest.write_text(json.dumps({**spec, "model": "0" * 64}))
+    with pytest.raises(ConfigError, match="another version of the model"):
+        run_comparison(["te_office", "kuntakokeilu"], "te_office", 2, short, seed=1,
+                       out=tmp_path, workers=1, progress=False)
     with pytest.raises(ConfigError, match="before compare.measure_start"):
         run_comparison(["te_office", "wage_subsidy"], "te_office", 2,
                        ["scale=0.02", "end=2019-06"], seed=1, out=tmp_path / "x", workers=1,

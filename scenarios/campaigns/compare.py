@@ -19,6 +19,7 @@ from scenarios.campaigns.runner import (
     claim_directory,
     jobs_for,
     load_results,
+    model_digest,
     run_jobs,
     run_scenario_job,
 )
@@ -152,6 +153,7 @@ def run_comparison(scenarios: list[str], reference: str, replications: int, base
     claim_directory(Path(out), {"scenarios": ordered, "replications": replications,
                                 "overrides": list(base_overrides), "seed": seed,
                                 "parameter_draws": parameter_draws,
+                                "model": model_digest(configs.values()),
                                 **({"scenario_overrides": own} if own else {})}, "comparison")
     for s, c in configs.items():
         write_model_config(Path(out) / "configs" / f"{s}.yaml", c)

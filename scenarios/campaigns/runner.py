@@ -263,10 +263,34 @@ def using(workers: Workers) -> contextlib.AbstractContextManager[Runner]:
     return Runner("local", workers)
 
 
+def model_digest(configs: Iterable[ModelConfig]) -> str:
+    """SHA-256 of the model that runs the jobs: the resolved configurations and the model's code.
+
+    The code is the source of the packages that simulate (``model``, ``agents``,
+    ``scenarios.interventions``), wherever they are installed; a change to any of them, or to a
+    calibrated default, makes a new digest.
+    """
+    import hashlib
+    import importlib.util
+    from dataclasses import asdict
+
+    h = hashlib.sha256()
+    for c in configs:
+        h.update(json.dumps(asdict(c), sort_keys=True, default=str).encode())
+    for package in ("model", "agents", "scenarios.interventions"):
+        spec = importlib.util.find_spec(package)
+        for root in (spec.submodule_search_locations or []) if spec else []:
+            for f in sorted(Path(root).glob("*.py")):
+                h.update(f.name.encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()
+
+
 def claim_directory(out: Path, spec: dict, name: str) -> None:
     """Record what a run directory holds; refuse to resume a different run in it.
 
-    Job results are reused by file name, so resuming is only safe when the settings are the same.
+    Job results are reused by file name, so resuming is only safe when the settings are the same
+    and the model is the same (``spec["model"]``, :func:`model_digest`, where the caller gives it).
     """
     from model.output import write_text
     from model.params import ConfigError
@@ -275,8 +299,9 @@ def claim_directory(out: Path, spec: dict, name: str) -> None:
     manifest = out / f"{name}.json"
     text = json.dumps(spec, sort_keys=True, default=str)
     if manifest.exists() and json.loads(manifest.read_text()) != json.loads(text):
-        raise ConfigError(f"{out} holds a different {name} (see {manifest.name}); use another "
-                          "output directory (hydra.run.dir=...) or the same settings to resume")
+        raise ConfigError(f"{out} holds a different {name} (see {manifest.name}: other settings, "
+                          "or results of another version of the model); use another output "
+                          "directory (hydra.run.dir=...), or the same settings and model to resume")
     out.mkdir(parents=True, exist_ok=True)
     write_text(manifest, text)
 

@@ -269,7 +269,14 @@ def run_trial(base_overrides: list[str], intervention: str, share: float, assign
     from model.hydra_config import compose_config
     from model.intervention import registered
     from model.output import write_model_config, write_table, write_text
-    from scenarios.campaigns.runner import Job, claim_directory, load_results, replication_seed, run_jobs
+    from scenarios.campaigns.runner import (
+        Job,
+        claim_directory,
+        load_results,
+        model_digest,
+        replication_seed,
+        run_jobs,
+    )
 
     t0 = validate_trial(intervention, share, assign, replications, follow_up)
     if days_months < 1:
@@ -283,7 +290,8 @@ def run_trial(base_overrides: list[str], intervention: str, share: float, assign
     claim_directory(Path(out), {"intervention": intervention, "share": share, "assign": assign,
                                 "replications": replications, "follow_up": list(follow_up),
                                 "overrides": list(base_overrides), "seed": seed,
-                                "days_months": days_months}, "trial")
+                                "days_months": days_months, "model": model_digest([cfg])},
+                   "trial")
     write_model_config(Path(out) / "configs" / "trial.yaml", cfg)
     jobs = []
     for r in range(replications):
