@@ -119,13 +119,18 @@ class LocalPool:
                     raise Cancelled("cancelled")
                 finished, _ = wait(pending, timeout=POLL, return_when=FIRST_COMPLETED)
                 for f in finished:
-                    j = pending.pop(f)
                     exc = f.exception()
                     if isinstance(exc, BrokenProcessPool):
-                        # every job in flight fails alike: the culprit is one of the running ones
-                        keys = [_key(j)] + [_key(x) for x in pending.values()][:self.workers - 1]
-                        raise JobFailed(_key(j), "a worker process died (killed, or out of "
+                        # Every job not finished fails alike. The pool runs jobs in the order
+                        # submitted and queues one more than it has workers, so the culprit is
+                        # among the first unfinished ones in that order.
+                        broken = [x for g, x in pending.items()
+                                  if not g.done() or isinstance(g.exception(), BrokenProcessPool)]
+                        keys = [_key(x) for x in broken[:self.workers + 1]]
+                        pending.pop(f)
+                        raise JobFailed(keys[0], "a worker process died (killed, or out of "
                                         "memory) while running one of: " + ", ".join(keys))
+                    j = pending.pop(f)
                     if exc is not None:
                         tb = getattr(exc.__cause__, "tb", None) or "".join(
                             traceback.format_exception(exc))
