@@ -72,15 +72,19 @@ def contact_outcomes(rule: ContactRule, rng: np.random.Generator, people: People
     people.plan_date[met] = t
     people.effort[met] += (rule.effort_boost * strength).astype(np.float32)
 
-    def refer(p: float, eligible: np.ndarray, select: bool = False) -> np.ndarray:
+    def refer(p: float, eligible: np.ndarray, contact: np.ndarray = strength) -> np.ndarray:
         if p <= 0.0:
             return met[:0]
         cand = met[eligible]
-        s = strength[eligible]
-        if select and rule.referral_age_decline > 0.0:
-            s = s * np.exp(rule.referral_age_decline * (40.0 - people.age_m[cand] / 12.0))
-        prob = 1.0 - (1.0 - p) ** s
+        prob = 1.0 - (1.0 - p) ** contact[eligible]
         return cand[rng.random(len(cand)) < prob]
+
+    # Services go to the young more than to the old: training and other-service referrals weigh
+    # the contact time by exp(g (40 - age)).
+    to_services = strength
+    if rule.referral_age_decline > 0.0:
+        to_services = strength * np.exp(rule.referral_age_decline
+                                        * (40.0 - people.age_m[met] / 12.0))
 
     # The inactive (not searching, not available) are referred nowhere; contact time may bring
     # their inactivity to light instead.
@@ -91,8 +95,8 @@ def contact_outcomes(rule: ContactRule, rng: np.random.Generator, people: People
         met=met,
         n_meetings=n_meetings,
         vacancy_referrals=refer(rule.vacancy_referral, active),
-        training_referrals=refer(rule.training_referral, active, True),
-        other_service_referrals=refer(rule.other_service_referral, active, True),
+        training_referrals=refer(rule.training_referral, active, to_services),
+        other_service_referrals=refer(rule.other_service_referral, active, to_services),
         subsidy_referrals=refer(rule.subsidy_referral, active & (long | people.partial_wa[met])),
         detected=refer(rule.detection, inactive),
     )
