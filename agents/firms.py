@@ -19,6 +19,9 @@ from model.indices import nonzero
 from model.rng import bernoulli_indices
 from model.statuses import Status
 
+#: Mean days in a month.
+MONTH_DAYS = 365.25 / 12
+
 
 def _national_trend_and_season(cfg: EconomyConfig, n_months: int) -> tuple[np.ndarray, np.ndarray]:
     x = np.array([parse_month(k.month) for k in cfg.demand_path], dtype=np.int64)
@@ -219,21 +222,46 @@ class Firms:
             laid = bernoulli_indices(rng, at_risk, self.layoff_probability(people, at_risk, p_lay))
         temp = rng.random(len(laid)) < cfg.temporary_layoff_share
         self._lay_off(people, laid, temp, t, emp)
+        short = self.short_layoffs(rng, people, cfg, t, emp, employed)
 
         expired = nonzero(people.temp_laid & (people.spell >= cfg.temporary_layoff_max_months))
         people.temp_laid[expired] = False
         people.employer[expired] = -1
         return {"quits": quits, "layoffs": np.concatenate([dropped, laid]),
-                "temporary_layoffs": np.concatenate([dropped, laid[temp]])}
+                "temporary_layoffs": np.concatenate([dropped, laid[temp]]), "short_layoffs": short}
+
+    def short_layoffs(self, rng: np.random.Generator, people: People, cfg: EconomyConfig, t: int,
+                      emp: np.ndarray, employed: np.ndarray) -> np.ndarray:
+        """Layoffs of under four weeks when work runs short within the month.
+
+        Besides the layoffs that bring a firm to its month-end size, firms lay staff off for a
+        fixed term of days (``short_layoff_rate`` of their employees a month, the riskier ones
+        more often; lengths uniform up to ``2 × short_layoff_days``). A layoff begins on a random
+        day and ends on its date whatever the firm's demand (:meth:`recalls`): within the month,
+        or early the next month when it outlasts the rest of this one.
+        """
+        if cfg.short_layoff_rate <= 0:
+            return np.zeros(0, np.int64)
+        employed = employed[people.status[employed] == Status.EMPLOYED]
+        short = self.separation_risk.draw(rng, people, employed, cfg.short_layoff_rate, t)
+        self._lay_off(people, short, np.ones(len(short), bool), t, emp)
+        days_left = rng.random(len(short)) * MONTH_DAYS
+        length = rng.random(len(short)) * (2.0 * cfg.short_layoff_days)
+        people.layoff_end[short] = t + (length > days_left)
+        return short
 
     def _lay_off(self, people: People, laid: np.ndarray, temporary: np.ndarray, t: int,
                  emp: np.ndarray) -> None:
-        """Move ``laid`` into unemployment; the ``temporary`` ones keep their firm for recall."""
+        """Move ``laid`` into unemployment; the ``temporary`` ones keep their firm for recall.
+
+        A temporary layoff lasts until recall; :meth:`short_layoffs` sets a fixed end instead.
+        """
         firm = people.employer[laid]
         emp -= np.bincount(firm, minlength=len(self))
         people.move(laid, Status.UNEMPLOYED, t)
         people.temp_laid[laid[temporary]] = True
         people.employer[laid[temporary]] = firm[temporary]
+        people.layoff_end[laid[temporary]] = -1
 
     def layoff_probability(self, people: People, at_risk: np.ndarray,
                            p_lay: np.ndarray) -> np.ndarray:
@@ -253,11 +281,21 @@ class Firms:
                 emp: np.ndarray) -> np.ndarray:
         """Temporarily laid-off workers return to their firm when it wants staff again.
 
-        Workers laid off this month (spell 0) wait at least until the next month.
+        Workers laid off this month (spell 0) wait at least until the next month. Fixed-term
+        layoffs (:meth:`short_layoffs`) end on their date first, whatever the firm's demand; they
+        lasted under four weeks, and their spell is booked so (ended in its first month).
         """
-        laid = nonzero(people.temp_laid & (people.spell > 0))
+        laid = nonzero(people.temp_laid)
+        due = laid[people.layoff_end[laid] == t]
+        if len(due):
+            firm = people.employer[due]
+            people.spell[due] = 0
+            people.move(due, Status.EMPLOYED, t)
+            people.employer[due] = firm
+            emp += np.bincount(firm, minlength=len(self))
+        laid = laid[people.temp_laid[laid] & (people.spell[laid] > 0)]
         if len(laid) == 0:
-            return laid
+            return due
         gap = self.desired - emp
         waiting = np.bincount(people.employer[laid], minlength=len(self))
         p_firm = np.clip(cfg.recall_rate * np.maximum(gap, 0) / np.maximum(waiting, 1), 0,
@@ -267,7 +305,7 @@ class Firms:
         people.move(back, Status.EMPLOYED, t)
         people.employer[back] = firm
         emp += np.bincount(firm, minlength=len(self))
-        return back
+        return np.concatenate([due, back])
 
     def open_vacancies(self, rng: np.random.Generator, people: People, cfg: EconomyConfig,
                        emp: np.ndarray) -> None:

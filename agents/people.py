@@ -53,6 +53,7 @@ FIELDS: dict[str, tuple[Any, Any]] = {
     "ub_days": (np.float32, 0.0),  # paid days of any benefit in the benefit period (TE24 rule)
     "employer": (np.int64, -1),  # firm index (also the recall firm of the temporarily laid off)
     "temp_laid": (np.bool_, False),  # temporarily laid off (counted unemployed)
+    "layoff_end": (np.int16, -1),  # month a fixed-term temporary layoff ends (-1: until recall)
     "coach": (np.int16, -1),
     "last_meeting": (np.int16, -999),  # month index of the last meeting with a coach
     "plan_date": (np.int16, -999),  # month index when the employment plan was last updated
@@ -102,6 +103,8 @@ class Transitions:
     n_muni: int
     #: Status before the old one (where the ending spell came from); empty when not logged.
     origin: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint8))
+    #: Whether the person was temporarily laid off before the change; empty when not logged.
+    laid_off: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
 
     def flows(self) -> np.ndarray:
         """Counts by (from status, to status, municipality)."""
@@ -242,7 +245,7 @@ class People:
         if self.observer is not None:
             self.observer(idx, old, new_arr)
         self._log.append((old, new_arr, self.muni[idx], self.group_code(idx), self.spell[idx],
-                          self.prev_status[idx]))
+                          self.prev_status[idx], self.temp_laid[idx]))
         if chain_starts is not None:
             s = idx[chain_starts]
             lt = (self.spell[s] >= 12) | (self.unemp_months16[s] >= 12)
@@ -347,8 +350,9 @@ class People:
             e8 = np.zeros(0, np.uint8)
             return Transitions(e8, e8, np.zeros(0, np.int8), e8, np.zeros(0, np.int16),
                                self.n_muni)
-        old, new, muni, code, spell, origin = (np.concatenate(c) for c in zip(*log, strict=True))
-        return Transitions(old, new, muni, code, spell, self.n_muni, origin)
+        old, new, muni, code, spell, origin, laid = (np.concatenate(c)
+                                                     for c in zip(*log, strict=True))
+        return Transitions(old, new, muni, code, spell, self.n_muni, origin, laid)
 
     def reset_flows(self) -> np.ndarray:
         """This month's flow counts (from status, to status, municipality); starts a new log."""

@@ -317,8 +317,10 @@ def write_report(out: Path, record: dict, ft: pd.DataFrame, c: Calibration) -> N
                                                                            strict=True)) + "."]
     extra = pd.read_csv(out / "untargeted.csv") if (out / "untargeted.csv").exists() else None
     if extra is not None and len(extra):
-        lines += ["", "Not targets (Finland 2015 register against the model's 2018–2019; "
-                  "`untargeted.csv`):", "", "| figure | observed | model |", "|---|---|---|"]
+        lines += ["", "The register's flows beside the fit (Finland 2015 register against the "
+                  "model's 2018–2019, targets of the `services_duration` and `destinations` "
+                  "patterns; `untargeted.csv`):", "", "| figure | observed | model |",
+                  "|---|---|---|"]
         lines += [f"| {r.what} {r.key} | {r.observed:.3g} | {r.simulated:.3g} |"
                   for r in extra.itertuples()]
     lines += ["", "Each target's error: `fit.csv`; bands against the targets: `fit.png`."]

@@ -311,6 +311,15 @@ class EconomyConfig(Settings):
     temporary_layoff_max_months: int = param(6, 1, 36, unit="months before a temporary layoff "
                                              "becomes permanent", source="assumption")
     recall_rate: float = param(0.35, 0.0, 1.0, unit="per month", source="assumption")
+    short_layoff_rate: float = param(
+        0.0005, 0.0, 0.05, unit="layoffs of under four weeks a month per regular employee",
+        source="assumption, calibrated (bounds 0-0.002): over half of the layoffs of 2008 lasted "
+        "under four weeks (Statistics Finland, Labour Force Survey, 2009-01-20), but the register's "
+        "exit rate to work in the first month (0.183 in 2015, Labore) leaves room for about 0.05 % "
+        "of employees a month beside the model's other short spells")
+    short_layoff_days: float = param(
+        14.0, 1.0, 28.0, unit="mean days of a short layoff (lengths uniform up to twice this)",
+        source="assumption: uniform lengths under four weeks")
     vacancy_speed: float = param(0.6, 0.0, 1.0, unit="share of the hiring gap opened a month",
                                  source="assumption")
     vacancy_max_months: int = param(3, 1, 24, unit="months", source="assumption")
@@ -400,6 +409,11 @@ class ObligationRules(Settings):
         "2022-05-01: 60 calendar days (43 payment days) for not applying for a job the TE office "
         "offered (Aaria fund, 2022-04); refusals of work could bring up to 90 days")
     nordic_start: str = "2022-05"  # HE 167/2021; Acts 1379/2021 and 1380/2021, from 2022-05-02
+    laid_off_exempt_months: int = param(
+        3, 0, 24, unit="months at the start of a temporary layoff without the job-search "
+        "obligation (no report, no sanction for not searching)", source="the job-search "
+        "obligation binds the fully laid off once the layoff has lasted three months (HE 167/2021, "
+        "from 2022-05; TYJ 2022-04). The same three months before 2022-05: assumption")
     report_detection: float = param(
         0.5, 0.0, 1.0, unit="probability the monthly job-search report shows an inactive "
         "recipient's failure", source="assumption: the report (4 applications a month as a rule, "

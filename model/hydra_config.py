@@ -115,6 +115,7 @@ CALIBRATED = ["economy.quit_rate", "economy.hire_scale", "economy.duration_penal
               "economy.demand_elasticity", "economy.vacancy_speed", "economy.discouragement",
               "region.population.unemployed_to_outside_rate", "economy.seasonality",
               "region.population.initial_selection_hazard", "economy.recall_rate",
+              "economy.short_layoff_rate",
               # the register's own flows (docs/model.md 7.31-7.32)
               "region.population.inactivity_rate", "region.population.miss_rate",
               "region.population.reregistration_rate", "region.population.unavailable_share",
@@ -165,7 +166,7 @@ class CalibrateConfig:
     bounds: dict[str, list[Any]] = field(default_factory=lambda: {
         "economy.duration_penalty": [0.03, 0.10], "economy.employability_sd": [0.4, 1.6],
         "economy.seasonality": [0.5, 2.0], "region.population.initial_selection_hazard": [0.03, 0.4],
-        "economy.recall_rate": [0.1, 0.9],
+        "economy.recall_rate": [0.1, 0.9], "economy.short_layoff_rate": [0.0, 0.002],
         "region.population.unemployed_to_outside_rate": [0.0002, 0.006],
         "region.population.inactivity_rate": [0.003, 0.06], "region.population.miss_rate": [0.005, 0.08],
         "region.population.reregistration_rate": [0.03, 0.4],

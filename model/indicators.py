@@ -154,12 +154,16 @@ def register_sees(tr: Transitions) -> np.ndarray:
     person moved straight from one to the other. Such a spell never reaches a month-end stock, so
     only the flows (ended spells, their destinations and durations, the inflow) are affected; its
     start and its end are both left out. Spells from outside the labour force, from a lapsed
-    registration, from moving in and from self-employment are kept.
+    registration, from moving in and from self-employment are kept, and so are temporary layoffs:
+    the laid off register as jobseekers on the first day of the layoff to be paid for its days
+    (TE services, 'Minut on lomautettu'), however soon they return.
     """
     if len(tr.origin) != len(tr.old):  # transitions logged without their origin: keep all
         return np.ones(len(tr.old), bool)
     unseen = ((tr.old == Status.UNEMPLOYED) & (tr.spell == 0) & IS_WORK[tr.new]
               & KNOWN_END[tr.origin])
+    if len(tr.laid_off) == len(tr.old):
+        unseen &= ~tr.laid_off
     return ~unseen
 
 

@@ -1,11 +1,15 @@
 """The employment-service register: who stays registered, who lapses, obligations and sanctions.
 
 A registration stays valid while the jobseeker keeps the contacts the service asks: the meetings
-of its schedule and, under the Nordic model, the monthly job-search report. Each contact asked can
-be missed (``miss_rate``, higher for the inactive, the young and those with no benefit, lower on
-the earnings-related allowance); a missed contact ends the registration: the person becomes
-``LAPSED`` — without work, not registered, searching on their own, still in the labour force — and
-may register again later (``reregistration_rate``), a new spell with their history kept.
+of its schedule. Each contact asked can be missed (``miss_rate``, higher for the inactive, the
+young and those with no benefit, lower on the earnings-related allowance); a missed contact ends
+the registration: the person becomes ``LAPSED`` — without work, not registered, searching on their
+own, still in the labour force — and may register again later (``reregistration_rate``), a new
+spell with their history kept.
+
+Under the Nordic model benefit recipients also report their job search monthly (from their first
+plan made under the model): a report not made (missed as a contact is) is a failure of the
+job-search obligation, sanctioned as below, and the registration stays valid.
 
 Some of the registered unemployed become *inactive* (``inactivity_rate``): they stop searching or
 are not available, and the register does not know. Contact time brings it to light (the contact
@@ -18,7 +22,9 @@ at once, then a shorter work requirement. A sanction withholds benefit
 days, raises the person's search effort (``sanction_effort``) and may end their registration
 (``sanction_lapse``); while a sanctioned obligation is in force, the threat alone raises benefit
 recipients' effort (``threat_effort``). From 2018-01 to 2019-12 the activation model cut the benefit
-by ``activation_cut`` for those without work or services over the review period.
+by ``activation_cut`` for those without work or services over the review period. The temporarily
+laid off are under no job-search obligation in the first months of their layoff
+(``laid_off_exempt_months``).
 
 Everything here draws from the ``register`` stream.
 """
@@ -73,6 +79,16 @@ class Register:
         return self.activation_model(t) or self.nordic(t)
 
     # ------------------------------------------------------------ contacts asked
+    def obliged(self, idx: np.ndarray) -> np.ndarray:
+        """Mask over ``idx``: who is under the job-search obligation this month.
+
+        The temporarily laid off are not, in the first ``laid_off_exempt_months`` of their layoff:
+        no job-search report, and not searching is no failure (they wait for their recall). They
+        are met and keep their meetings like everyone registered.
+        """
+        people = self.model.people
+        return ~(people.temp_laid[idx] & (people.spell[idx] < self.rules.laid_off_exempt_months))
+
     def miss_probability(self, idx: np.ndarray) -> np.ndarray:
         """Probability that each of people ``idx`` misses one contact asked of them."""
         people = self.model.people
@@ -107,6 +123,7 @@ class Register:
         """Consequences for people ``idx`` whose inactivity came to light this month."""
         people = self.model.people
         idx = idx[(people.status[idx] == Status.UNEMPLOYED) & people.inactive[idx]]
+        idx = idx[self.obliged(idx)]
         if len(idx) == 0:
             return
         rng, pc = self.rng, self.pop
@@ -150,12 +167,19 @@ class Register:
         people, pc, rng = self.model.people, self.pop, self.rng
         st = people.status
         un = nonzero(st == Status.UNEMPLOYED)
-        # The Nordic model's monthly job-search report: a contact asked, and a check.
+        # The Nordic model's monthly job-search report of benefit recipients. It binds from the
+        # first plan made under the model (those already registered moved over at their next
+        # meeting), and not the recently laid off. A report not made is a failure of the
+        # obligation (a reminder first), not the end of the registration; a report made shows
+        # some of the inactive.
         if self.nordic(t):
             reporting = un[people.benefit[un] != Benefit.NONE]
-            reporting = reporting[self.ask(reporting, 1.0, t)]
-            inactive = reporting[people.inactive[reporting]]
-            self.sanction(bernoulli_indices(rng, inactive, self.rules.report_detection), t)
+            reporting = reporting[(people.plan_date[reporting] >= self.nordic_start)
+                                  & self.obliged(reporting)]
+            missed = rng.random(len(reporting)) < self.miss_probability(reporting)
+            inactive = reporting[~missed & people.inactive[reporting]]
+            self.sanction(np.concatenate([
+                reporting[missed], bernoulli_indices(rng, inactive, self.rules.report_detection)]), t)
         # Some of the registered unemployed become inactive.
         un = un[(people.status[un] == Status.UNEMPLOYED) & ~people.inactive[un]]
         people.inactive[bernoulli_indices(rng, un, pc.inactivity_rate)] = True

@@ -278,7 +278,8 @@ def test_destination_shares_of_ended_spells(small_config):
     """Shares of ended spells by destination equal a count of every change of status out of
     unemployment seen by an observer of the population (people who left the model excluded),
     except the spells the register does not see: begun and ended in work within the month after
-    a job, studies or a service whose end was known (``indicators.register_sees``)."""
+    a job, studies or a service whose end was known, other than a temporary layoff
+    (``indicators.register_sees``)."""
     from model.indicators import DESTINATION, DESTINATIONS, IS_WORK, KNOWN_END
 
     m = RegionModel(replace(small_config, end="2018-12"))
@@ -288,7 +289,8 @@ def test_destination_shares_of_ended_spells(small_config):
     def observe(idx, old, new):
         p = m.people
         out = (old == Status.UNEMPLOYED) & (new != Status.UNEMPLOYED)
-        direct = out & (p.spell[idx] == 0) & IS_WORK[new] & KNOWN_END[p.prev_status[idx]]
+        direct = (out & (p.spell[idx] == 0) & IS_WORK[new] & KNOWN_END[p.prev_status[idx]]
+                  & ~p.temp_laid[idx])
         unseen[0] += int(direct.sum())
         out &= ~direct
         seen[:] += np.bincount(DESTINATION[new[out]], minlength=len(DESTINATIONS))
@@ -381,7 +383,8 @@ def test_a_fall_in_demand_lays_off_that_share_temporarily(small_config):
     emp = f.employment(p)
     out = f.separations(np.random.default_rng(3), p, small_config.economy, 0, emp, drop=0.05)
     new = out["temporary_layoffs"]
-    assert int(np.count_nonzero(p.temp_laid)) - laid_before == len(new)
+    short = out["short_layoffs"]  # layoffs of under four weeks, beside the fall in demand
+    assert int(np.count_nonzero(p.temp_laid)) - laid_before == len(new) + len(short)
     assert 0.04 * employed < len(new) < 0.07 * employed
     assert np.all(p.status[new] == Status.UNEMPLOYED) and np.all(p.employer[new] >= 0)
     assert np.array_equal(emp, f.employment(p))
@@ -468,3 +471,61 @@ def test_local_labour_demand_follows_the_working_age_population(share):
         assert index_after == index and desired_after == pytest.approx(desired)
     else:
         assert index_after < index - 0.03 * share and desired_after < desired
+
+
+def test_short_layoffs_end_on_their_date_whatever_the_firms_demand(small_config):
+    """Layoffs under four weeks end within the month or early the next, even where firms want
+    nobody back, and the register counts them as spells ended in their first month."""
+    from agents.firms import MONTH_DAYS
+    from model.indicators import register_sees
+
+    eco = replace(small_config.economy, short_layoff_rate=0.02, short_layoff_days=14.0)
+    m = RegionModel(replace(small_config, economy=eco))
+    p, f = m.people, m.firms
+    employed = int(np.count_nonzero(p.status == Status.EMPLOYED))
+    emp = f.employment(p)
+    p.take_transitions()
+    short = f.separations(np.random.default_rng(3), p, eco, 0, emp)["short_layoffs"]
+    assert 0.01 * employed < len(short) < 0.03 * employed
+    assert p.temp_laid[short].all() and (p.employer[short] >= 0).all()
+    end = p.layoff_end[short]
+    assert set(np.unique(end)) == {0, 1}
+    # a layoff begun on a random day outlasts the month with probability mean length / month
+    assert abs((end == 1).mean() - 14.0 / MONTH_DAYS) < 0.08
+    firm = p.employer[short]
+    f.desired = f.desired * 0.5  # no firm wants staff
+    back = f.recalls(np.random.default_rng(4), p, eco, 0, emp)
+    assert np.array_equal(np.sort(back), np.sort(short[end == 0]))
+    later = short[end == 1]
+    assert (p.status[later] == Status.UNEMPLOYED).all()
+    p.spell[later] = 1  # the month closes
+    p.take_transitions()
+    back = f.recalls(np.random.default_rng(5), p, eco, 1, emp)
+    assert np.array_equal(np.sort(back), np.sort(later))
+    assert (p.status[short] == Status.EMPLOYED).all() and np.array_equal(p.employer[short], firm)
+    assert np.array_equal(emp, f.employment(p))
+    tr = p.take_transitions()
+    assert (tr.spell == 0).all() and tr.laid_off.all() and register_sees(tr).all()
+
+
+def test_short_layoffs_add_spells_that_end_in_work_within_their_first_month(small_config):
+    """Exits to work under one month rise with the rate of short layoffs; later ones do not."""
+    profiles = []
+    for rate in (0.0, 0.003):
+        eco = replace(small_config.economy, short_layoff_rate=rate)
+        run = RegionModel(replace(small_config, economy=eco, end="2019-12")).run()
+        profiles.append(run.recorder.duration_profile(0, 23)["exit_to_work"])
+    assert profiles[1]["<1"] > 1.3 * profiles[0]["<1"]
+    assert abs(profiles[1]["3-6"] / profiles[0]["3-6"] - 1) < 0.2
+
+
+def test_the_register_sees_a_layoff_however_soon_it_ends():
+    """A hire in the layoff's own month ends a registered spell; after a job's notice it does not."""
+    from agents.people import Transitions
+    from model.indicators import register_sees
+
+    u, e = np.uint8(Status.UNEMPLOYED), np.uint8(Status.EMPLOYED)
+    tr = Transitions(np.array([u, u]), np.array([e, e]), np.zeros(2, np.int8),
+                     np.zeros(2, np.uint8), np.zeros(2, np.int16), 5, np.array([e, e]),
+                     np.array([True, False]))
+    assert register_sees(tr).tolist() == [True, False]

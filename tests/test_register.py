@@ -213,3 +213,51 @@ def test_the_activation_rate_by_age_is_counted_among_jobseekers_of_the_ages():
             (seeker & band).sum() / 0.03)
         assert m.value(f"activation_rate_{name}", "2018-03") == pytest.approx(
             (svc & band).sum() / (seeker & band).sum())
+
+
+def test_the_laid_off_are_under_no_search_obligation_in_the_first_months_of_their_layoff():
+    """Detected not searching in the first ``laid_off_exempt_months`` of a layoff is no failure
+    and brings no sanction; afterwards it does, as for anyone unemployed."""
+    m = model("2018-01", **{"region.population.unavailable_share": 0.0})
+    p = m.people
+    idx = unemployed(m)
+    p.temp_laid[idx], p.inactive[idx], p.sanction_days[idx] = True, True, 0.0
+    p.obligation_failures[idx] = 0
+    fresh, old = idx[0::2], idx[1::2]
+    p.spell[fresh], p.spell[old] = 2, 3
+    assert not m.register.obliged(fresh).any() and m.register.obliged(old).all()
+    t = parse_month("2019-06")
+    m.register.detected(idx, t)
+    assert (p.sanction_days[fresh] == 0).all() and p.inactive[fresh].all()
+    assert (p.sanction_days[old] > 0).all() and not p.inactive[old].any()
+    # with no exemption the laid off are under the obligation from the first day
+    m = model("2018-01", **{"rules.obligations.laid_off_exempt_months": 0})
+    idx = unemployed(m)
+    m.people.temp_laid[idx], m.people.spell[idx] = True, 0
+    assert m.register.obliged(idx).all()
+
+
+def test_a_job_search_report_not_made_is_a_reminder_not_a_lapse_and_binds_under_the_new_plan():
+    """Under the Nordic model a recipient who misses the monthly report stays registered and is
+    reminded (the first failure); only those whose plan was made under the model report."""
+    m = model("2022-05", **{"region.population.miss_rate": 0.08,
+                            "region.population.miss_earnings_related": 1.0,
+                            "region.population.inactivity_rate": 0.0})
+    t = parse_month("2022-06")
+    p = m.people
+    idx = unemployed(m)
+    p.benefit[idx], p.temp_laid[idx], p.inactive[idx] = Benefit.BASIC, False, False
+    p.obligation_failures[idx], p.sanction_days[idx] = 0, 0.0
+    new_plan, old_plan = idx[0::2], idx[1::2]
+    p.plan_date[new_plan], p.plan_date[old_plan] = t, parse_month("2022-03")
+    m.register.month(t)
+    assert (p.status[idx] == Status.UNEMPLOYED).all()  # nobody lapses for a report
+    failed = new_plan[p.obligation_failures[new_plan] > 0]
+    assert 0.04 * len(new_plan) < len(failed) < 0.14 * len(new_plan)
+    assert (p.sanction_days[failed] == 0).all()  # a reminder, no days withheld
+    assert (p.obligation_failures[old_plan] == 0).all()
+    # nor do the recently laid off
+    p.obligation_failures[idx] = 0
+    p.plan_date[idx], p.temp_laid[idx], p.spell[idx] = t, True, 1
+    m.register.month(t)
+    assert (p.obligation_failures[idx] == 0).all()
