@@ -17,7 +17,7 @@ from agents.people import People
 from agents.population import AGE_BAND_EDGES, new_people
 from model.config import ModelConfig
 from model.indices import nonzero
-from model.rng import bernoulli_indices, categorical, cdf_of
+from model.rng import categorical, cdf_of
 from model.statuses import Status
 
 BAND_LO = np.array([15, 20, 25, 30, 45])
@@ -68,7 +68,6 @@ def out_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t:
                   factor: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """People who leave the region this month; returns (leavers, expected leavers by age band)."""
     mig = cfg.region.migration
-    act = nonzero(people.active)
     rates = np.array(mig.out_rate_by_age) / 12.0
     # People at or above each band's lower age (free slots are at age 0; nobody active is).
     at_least = np.array([np.count_nonzero(people.age_m > 0)]
@@ -80,7 +79,7 @@ def out_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t:
     expected += yt_band * rates * (mig.tertiary_out_factor_young - 1.0)
     # Thinning: candidates at the highest rate, each kept with its own rate / highest.
     p_max = max_out_migration_hazard(cfg)
-    cand = bernoulli_indices(rng, act, p_max)
+    cand = people.sample_active(rng, p_max)
     p = out_migration_hazard(people, cfg, cand)
     if factor is not None and len(factor):
         p = p * factor[cand]
@@ -109,7 +108,7 @@ def emigration(rng: np.random.Generator, people: People, cfg: ModelConfig, t: in
     c = np.array([(1 - share) * n / h_other if h_other > 0 else 0.0,
                   share * n / h_foreign if h_foreign > 0 else 0.0])
     p_max = min(float(c.max()) * max_out_migration_hazard(cfg), 1.0)
-    cand = bernoulli_indices(rng, nonzero(people.status != Status.EMPTY), p_max)
+    cand = people.sample_active(rng, p_max)
     p = c[people.foreign[cand].view(np.uint8)] * out_migration_hazard(people, cfg, cand)
     return cand[rng.random(len(cand)) * p_max < p]
 
