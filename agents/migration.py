@@ -17,7 +17,7 @@ from agents.people import People
 from agents.population import AGE_BAND_EDGES, new_people
 from model.config import ModelConfig
 from model.indices import nonzero
-from model.rng import bernoulli_indices, categorical, cdf_of
+from model.rng import categorical, cdf_of
 from model.statuses import Status
 
 BAND_LO = np.array([15, 20, 25, 30, 45])
@@ -32,7 +32,7 @@ def _per_year(pair: list[float], t: int) -> float:
     """A yearly figure given for 2017 and 2023, linear between (mid-years) and flat outside."""
     a, b = pair
     year = 2018 + t / 12.0
-    return a + (b - a) * float(np.clip((year - 2017.5) / 6.0, 0.0, 1.0))
+    return a + (b - a) * min(max((year - 2017.5) / 6.0, 0.0), 1.0)
 
 
 def immigration_per_month(cfg: ModelConfig, t: int) -> float:
@@ -68,7 +68,6 @@ def out_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t:
                   factor: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """People who leave the region this month; returns (leavers, expected leavers by age band)."""
     mig = cfg.region.migration
-    act = nonzero(people.active)
     rates = np.array(mig.out_rate_by_age) / 12.0
     # People at or above each band's lower age (free slots are at age 0; nobody active is).
     at_least = np.array([np.count_nonzero(people.age_m > 0)]
@@ -80,7 +79,7 @@ def out_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t:
     expected += yt_band * rates * (mig.tertiary_out_factor_young - 1.0)
     # Thinning: candidates at the highest rate, each kept with its own rate / highest.
     p_max = max_out_migration_hazard(cfg)
-    cand = bernoulli_indices(rng, act, p_max)
+    cand = people.sample_active(rng, p_max)
     p = out_migration_hazard(people, cfg, cand)
     if factor is not None and len(factor):
         p = p * factor[cand]
@@ -109,7 +108,7 @@ def emigration(rng: np.random.Generator, people: People, cfg: ModelConfig, t: in
     c = np.array([(1 - share) * n / h_other if h_other > 0 else 0.0,
                   share * n / h_foreign if h_foreign > 0 else 0.0])
     p_max = min(float(c.max()) * max_out_migration_hazard(cfg), 1.0)
-    cand = bernoulli_indices(rng, nonzero(people.status != Status.EMPTY), p_max)
+    cand = people.sample_active(rng, p_max)
     p = c[people.foreign[cand].view(np.uint8)] * out_migration_hazard(people, cfg, cand)
     return cand[rng.random(len(cand)) * p_max < p]
 
@@ -121,32 +120,38 @@ def in_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t: 
     """Create this month's domestic in-movers and immigrants; returns them by kind.
 
     ``unemployed_factor`` (by municipality) scales the domestic in-movers' unemployed share:
-    movers resemble the residents of the municipality they move to.
+    movers resemble the residents of the municipality they move to. Both kinds enter the model
+    together, domestic in-movers first.
     """
     reg, mig = cfg.region, cfg.region.migration
     pops = np.array([m.population for m in reg.municipalities]) * cfg.scale
+    muni_cdf = cdf_of(pops)
     net = np.array(mig.net_per_1000_by_age) / 1000.0 / 12.0 * pops.sum()
     n_dom = rng.poisson(np.maximum(expected_out + net, 0.0))
     n_imm = rng.poisson(immigration_per_month(cfg, t) * cfg.scale)
     fl_share = np.array([m.foreign_language_share for m in reg.municipalities])
-    out = {}
-    for kind, counts in (("domestic", n_dom), ("immigrant", np.array([n_imm, 0, 0, 0, 0]))):
-        n = int(counts.sum())
+    kinds = (("domestic", int(n_dom.sum())), ("immigrant", int(n_imm)))
+    slots = people.allocate(sum(n for _, n in kinds))
+    out, statuses, hired, firms = {}, [], [], []
+    start = 0
+    for kind, n in kinds:
+        idx = slots[start:start + n]
+        start += n
+        out[kind] = idx
         if n == 0:
-            out[kind] = np.zeros(0, np.int64)
             continue
         if kind == "immigrant":
             band = categorical(rng, IMMIGRANT_AGE_CDF, n)
         else:
-            band = np.repeat(np.arange(5), counts)
+            band = np.repeat(np.arange(5), n_dom)
         age_m = rng.integers(BAND_LO[band] * 12, BAND_HI[band] * 12)
-        muni = categorical(rng, cdf_of(pops), n)
+        muni = categorical(rng, muni_cdf, n)
         u = rng.random(n)
         tert = (1 - mig.in_basic_share) * 0.4
         edu = np.where(u < mig.in_basic_share, 0, np.where(u < 1 - tert, 1, 2))
         edu = np.where(age_m < 20 * 12, 0, edu)
         foreign = np.ones(n, bool) if kind == "immigrant" else rng.random(n) < fl_share[muni]
-        idx = new_people(people, rng, n, muni, age_m, edu.astype(np.int8), foreign, n_fields, cfg)
+        new_people(people, rng, n, muni, age_m, edu.astype(np.int8), foreign, n_fields, cfg, idx)
         if kind == "immigrant":
             s = categorical(rng, cdf_of(mig.immigrant_status_shares), n)
             status = np.array([Status.EMPLOYED, Status.UNEMPLOYED, Status.STUDENT,
@@ -160,11 +165,13 @@ def in_migration(rng: np.random.Generator, people: People, cfg: ModelConfig, t: 
             status = np.where(age_m < 20 * 12, Status.STUDENT, status).astype(np.uint8)
         # Movers who come for a job take an open vacancy; without one they arrive unemployed.
         for_job = nonzero(status == Status.EMPLOYED)
-        wants_job = idx[for_job]
-        firm = take_vacancy(wants_job)
+        firm = take_vacancy(idx[for_job])
         got = firm >= 0
         status[for_job[~got]] = Status.UNEMPLOYED
-        people.enter(idx, status, t)
-        people.employer[wants_job[got]] = firm[got]
-        out[kind] = idx
+        statuses.append(status)
+        hired.append(idx[for_job[got]])
+        firms.append(firm[got])
+    if statuses:
+        people.enter(slots, np.concatenate(statuses), t)
+        people.employer[np.concatenate(hired)] = np.concatenate(firms)
     return out

@@ -1,9 +1,10 @@
 """People: the working-age population as a struct of numpy arrays, one array per attribute.
 
-Slots whose ``status`` is ``Status.EMPTY`` hold nobody and are reused by entrants. Every change of
-status goes through :meth:`People.move`, which keeps the bookkeeping (previous status, spell,
-long-term history before a service, coach and employer links) and counts the flow, so that stocks
-and flows balance every month.
+Slots whose ``status`` is ``Status.EMPTY`` hold nobody and are reused by entrants, lowest first.
+Every change of status goes through :meth:`People.move`, which keeps the bookkeeping (previous
+status, spell, long-term history before a service, coach and employer links) and counts the flow,
+so that stocks and flows balance every month. Slots are freed by :meth:`People.leave` only and
+taken by :meth:`People.allocate`, which keep the sorted list of free slots.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from model.indices import nonzero
+from model.rng import bernoulli_positions
 from model.statuses import (
     BENEFIT_LABELS,
     HAS_EMPLOYER,
@@ -137,6 +139,9 @@ class People:
         done = _SET_BY_MOVE_TO_EMPTY | {name for name, _ in self._reset_on_move}
         self._reset_on_leave = [(name, empty) for name, (_dtype, empty) in self.fields.items()
                                 if name not in done]
+        #: Free slots in ascending order; ``None`` until first needed (statuses may be written
+        #: directly while a population is built).
+        self._free: np.ndarray | None = None
         for name, (dtype, empty) in self.fields.items():
             setattr(self, name, np.full(0, empty, dtype=dtype))
         self._grow(capacity)
@@ -153,15 +158,36 @@ class People:
         for name, (dtype, empty) in self.fields.items():
             old = getattr(self, name)
             setattr(self, name, np.concatenate([old, np.full(extra, empty, dtype=dtype)]))
+        if self._free is not None:
+            self._free = np.concatenate([self._free, np.arange(self.capacity, new_capacity)])
         self.capacity = new_capacity
 
+    def _free_slots(self) -> np.ndarray:
+        """The free slots in ascending order."""
+        if self._free is None:
+            self._free = nonzero(self.status == Status.EMPTY)
+        return self._free
+
     def allocate(self, n: int) -> np.ndarray:
-        """Return ``n`` free slot indices (growing the arrays if needed); fields hold empty values."""
-        free = nonzero(self.status == Status.EMPTY)
+        """Return the ``n`` lowest free slots (growing the arrays if needed); fields hold empty values."""
+        free = self._free_slots()
         if len(free) < n:
             self._grow(max(int(self.capacity * 1.25), self.capacity + n - len(free)))
-            free = nonzero(self.status == Status.EMPTY)
+            free = self._free_slots()
+        self._free = free[n:]
         return free[:n]
+
+    def sample_active(self, rng: np.random.Generator, p: float) -> np.ndarray:
+        """Each occupied slot with probability ``p``, ascending.
+
+        The draws and the result of ``bernoulli_indices(rng, nonzero(self.active), p)``, found from
+        the free slots instead of a scan of the population: the occupied slot of rank ``r`` is
+        ``r`` plus the number of free slots with at most ``r`` occupied slots below them.
+        """
+        free = self._free_slots()
+        ranks = bernoulli_positions(rng, self.capacity - len(free), p)
+        below = free - np.arange(len(free))  # occupied slots below each free slot
+        return ranks + below.searchsorted(ranks, side="right")
 
     @property
     def active(self) -> np.ndarray:
@@ -186,6 +212,9 @@ class People:
         self.move(idx, Status.EMPTY, t)
         for name, empty in self._reset_on_leave:
             getattr(self, name)[idx] = empty
+        if self._free is not None and len(idx):
+            new = np.sort(idx)
+            self._free = np.insert(self._free, self._free.searchsorted(new), new)
 
     def move(self, idx: np.ndarray, new: np.ndarray | int, t: int) -> None:
         """Change the status of people ``idx`` to ``new`` and keep the bookkeeping consistent.

@@ -191,9 +191,12 @@ def _initial_histories(cfg: ModelConfig, rng: np.random.Generator, people: Peopl
 
 def new_people(people: People, rng: np.random.Generator, n: int, muni: np.ndarray,
                age_m: np.ndarray, edu: np.ndarray, foreign: np.ndarray, n_fields: int,
-               cfg: ModelConfig) -> np.ndarray:
-    """Fill ``n`` free slots with new people's attributes (not yet given a status)."""
-    idx = people.allocate(n)
+               cfg: ModelConfig, slots: np.ndarray | None = None) -> np.ndarray:
+    """Fill ``n`` free slots with new people's attributes (not yet given a status).
+
+    ``slots`` are ``n`` slots the caller has allocated already; by default they are allocated here.
+    """
+    idx = people.allocate(n) if slots is None else slots
     pc = cfg.region.population
     people.muni[idx] = muni
     people.age_m[idx] = age_m

@@ -332,8 +332,7 @@ class RegionModel(mesa.Model):
         rng = self.streams["demography"]
         p.age_m += p.active
         p.leave(nonzero(p.age_m >= 65 * 12), t)
-        act = nonzero(p.active)
-        p.leave(bernoulli_indices(rng, act, pc.mortality_per_year / 12.0), t)
+        p.leave(p.sample_active(rng, pc.mortality_per_year / 12.0), t)
 
         munis = cfg.region.municipalities
         n_new = rng.poisson([m.population * m.child_share / 15.0 / 12.0 * self.scale

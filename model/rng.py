@@ -40,18 +40,26 @@ def bernoulli_indices(rng: np.random.Generator, idx: np.ndarray, p: float | np.n
     if n == 0:
         return idx[:0]
     if np.ndim(p) == 0:
-        p = float(p)
-        if p <= 0.0:
-            return idx[:0]
-        if p >= 1.0:
-            return idx
-        k = rng.binomial(n, p)
-        if k == 0:
-            return idx[:0]
-        pick = rng.choice(n, size=k, replace=False)
-        pick.sort()
-        return idx[pick]
+        return idx[bernoulli_positions(rng, n, float(p))]
     return idx[rng.random(n) < p]
+
+
+def bernoulli_positions(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
+    """Positions (ascending) among ``n`` at which an event with probability ``p`` happens.
+
+    The draws of :func:`bernoulli_indices` with a scalar ``p``: ``bernoulli_indices(rng, idx, p)``
+    is ``idx[bernoulli_positions(rng, len(idx), p)]``.
+    """
+    if n == 0 or p <= 0.0:
+        return np.zeros(0, np.int64)
+    if p >= 1.0:
+        return np.arange(n)
+    k = rng.binomial(n, p)
+    if k == 0:
+        return np.zeros(0, np.int64)
+    pick = rng.choice(n, size=k, replace=False)
+    pick.sort()
+    return pick
 
 
 def cdf_of(weights: np.ndarray | list[float]) -> np.ndarray:

@@ -1,6 +1,7 @@
 import numpy as np
 
 from agents.people import FIELDS, People, popcount16, popcount32
+from model.rng import bernoulli_indices
 from model.statuses import Status
 
 
@@ -59,6 +60,31 @@ def test_leave_frees_the_slot_and_allocate_reuses_or_grows():
     again = p.allocate(2)
     assert idx[0] in again
     assert p.capacity >= 4
+
+
+def test_allocate_gives_the_lowest_free_slots_in_order():
+    p, idx = make(40)
+    rng = np.random.default_rng(3)
+    for _ in range(30):
+        p.leave(rng.choice(np.flatnonzero(p.active), size=rng.integers(0, 4), replace=False), t=1)
+        n = int(rng.integers(0, 5))
+        expected = np.flatnonzero(p.status == Status.EMPTY)
+        got = p.allocate(n)
+        if len(expected) >= n:
+            assert got.tolist() == expected[:n].tolist()
+        p.enter(got, Status.EMPLOYED, t=1)
+        assert p._free_slots().tolist() == np.flatnonzero(p.status == Status.EMPTY).tolist()
+
+
+def test_sample_active_draws_as_bernoulli_indices_over_the_occupied():
+    p, idx = make(200)
+    p.leave(idx[::7], t=1)
+    p.leave(idx[150:][idx[150:] % 7 != 0], t=1)
+    for prob in (0.0, 0.05, 0.5, 1.0):
+        a, b = np.random.default_rng(5), np.random.default_rng(5)
+        got = p.sample_active(a, prob)
+        assert got.tolist() == bernoulli_indices(b, np.flatnonzero(p.active), prob).tolist()
+        assert a.random() == b.random()
 
 
 def test_a_left_slot_holds_every_field_empty():
