@@ -118,9 +118,10 @@ class PopulationConfig(Settings):
     inactive_effort: float = param(0.2, 0.0, 1.0, unit="x search effort while inactive",
                                    source="assumption: the inactive hardly search")
     miss_rate: float = param(
-        0.03, 0.0, 0.5, unit="probability of missing a contact asked (meeting, job-search report)",
-        source="assumption: a missed contact ends the registration (Act on Public Employment and "
-        "Business Service 916/2012 ch. 2 §; from 2022-05 act 380/2022); calibrated to the lapsed "
+        0.03, 0.0, 0.5, unit="probability of missing a contact asked (a meeting), or of not "
+        "making a monthly job-search report", source="assumption: a missed meeting ends the "
+        "registration (Act on Public Employment and Business Service 916/2012 ch. 2 §; from 2022-05 "
+        "act 380/2022), a report not made is a failure of the obligation; calibrated to the lapsed "
         f"share of ended spells, 16 % ({EVID}TEM 2015)")
     miss_inactive: float = param(5.0, 1.0, 30.0, unit="x miss_rate while inactive",
                                  source="assumption: those who stopped searching keep fewer contacts")
