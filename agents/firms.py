@@ -13,14 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from agents.people import People
-from model.calendar import parse_month
+from model.calendar import DAYS_PER_MONTH, parse_month
 from model.config import EconomyConfig, ModelConfig
 from model.indices import nonzero
 from model.rng import bernoulli_indices
 from model.statuses import Status
-
-#: Mean days in a month.
-MONTH_DAYS = 365.25 / 12
 
 
 def _national_trend_and_season(cfg: EconomyConfig, n_months: int) -> tuple[np.ndarray, np.ndarray]:
@@ -245,7 +242,7 @@ class Firms:
         employed = employed[people.status[employed] == Status.EMPLOYED]
         short = self.separation_risk.draw(rng, people, employed, cfg.short_layoff_rate, t)
         self._lay_off(people, short, np.ones(len(short), bool), t, emp)
-        days_left = rng.random(len(short)) * MONTH_DAYS
+        days_left = rng.random(len(short)) * DAYS_PER_MONTH
         length = rng.random(len(short)) * (2.0 * cfg.short_layoff_days)
         people.layoff_end[short] = t + (length > days_left)
         return short

@@ -8,6 +8,8 @@ from model.params import ConfigError
 
 ORIGIN_YEAR = 2018
 ORIGIN = "2018-01"
+#: Mean calendar days in a month.
+DAYS_PER_MONTH = 365.25 / 12
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 

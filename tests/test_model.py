@@ -476,7 +476,7 @@ def test_local_labour_demand_follows_the_working_age_population(share):
 def test_short_layoffs_end_on_their_date_whatever_the_firms_demand(small_config):
     """Layoffs under four weeks end within the month or early the next, even where firms want
     nobody back, and the register counts them as spells ended in their first month."""
-    from agents.firms import MONTH_DAYS
+    from model.calendar import DAYS_PER_MONTH
     from model.indicators import register_sees
 
     eco = replace(small_config.economy, short_layoff_rate=0.02, short_layoff_days=14.0)
@@ -491,7 +491,7 @@ def test_short_layoffs_end_on_their_date_whatever_the_firms_demand(small_config)
     end = p.layoff_end[short]
     assert set(np.unique(end)) == {0, 1}
     # a layoff begun on a random day outlasts the month with probability mean length / month
-    assert abs((end == 1).mean() - 14.0 / MONTH_DAYS) < 0.08
+    assert abs((end == 1).mean() - 14.0 / DAYS_PER_MONTH) < 0.08
     firm = p.employer[short]
     f.desired = f.desired * 0.5  # no firm wants staff
     back = f.recalls(np.random.default_rng(4), p, eco, 0, emp)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from model.calendar import parse_month
+from model.calendar import DAYS_PER_MONTH, parse_month
 from model.params import ConfigError
 from model.statuses import Status
 from scenarios.campaigns.runner import Workers
@@ -40,7 +40,6 @@ _CATEGORY[Status.EMPTY] = 4
 DAY_OUTCOMES = ("days_employed", "days_unemployed", "days_in_services", "days_outside_register",
                 "benefit_days", "benefit_eur")
 _DAY_CATEGORIES = ((0,), (1,), (2,), (3, 5))
-DAYS_PER_MONTH = 365.25 / 12
 #: What an interval that spans zero says.
 UNDECIDED = "sign not decided at these settings: raise replications or scale"
 
