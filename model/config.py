@@ -115,6 +115,11 @@ class PopulationConfig(Settings):
         source="assumption: some of the registered stop searching or become unavailable (care, "
         "illness, informal work) without telling the service; calibrated to the destinations of "
         f"ended spells ({EVID}TEM 2015: 6 % out of the labour force, 16 % lapsed)")
+    laid_off_effort: float = param(
+        0.22, 0.0, 1.0, unit="x search effort of the temporarily laid off (for another employer)",
+        source="Statistics Finland (Hulkko, Tieto&trendit 3/2009): of the laid off in 2009 Q1 "
+        "about half were laid off indefinitely, and of these 44 % had searched actively for a new "
+        "job; the other half, on fixed-term layoffs, wait for their return: 0.5 x 0.44")
     inactive_effort: float = param(0.2, 0.0, 1.0, unit="x search effort while inactive",
                                    source="assumption: the inactive hardly search")
     miss_rate: float = param(
@@ -141,6 +146,13 @@ class PopulationConfig(Settings):
         0.12, 0.0, 1.0, unit="per month, of the lapsed",
         source="assumption: lapsed registrations are renewed within months (a new spell, the "
         "history kept); calibrated to the inflow into unemployment")
+    unreported_work_share: float = param(
+        0.124, 0.0, 0.5, unit="share of exits to work from registered unemployment that the "
+        "register records as a lapsed registration (the jobseeker did not tell the office)",
+        source="39 % of jobseekers who left the Swedish employment service for an unknown reason "
+        "had found work (Arbetsförmedlingen 2010-03-04, 'Arbetssökande som lämnar "
+        "Arbetsförmedlingen av okänd orsak', survey 2005-2006), applied to the Finnish register's "
+        f"16 % lapsed and 44 % to work ({EVID}TEM 2015): 0.39 x 16 / (44 + 0.39 x 16)")
     lapsed_search_effort: float = param(0.5, 0.0, 1.0, unit="x an unemployed person's search effort",
                                         source="assumption: the lapsed search on their own")
     lapsed_exit_rate: float = param(0.05, 0.0, 1.0, unit="per month, lapsed -> outside the labour "

@@ -180,7 +180,9 @@ class CalibrateConfig:
     spread: float = 0.5
     design: int = 192
     seeds: int = 3
-    local_iterations: int = 60
+    # Model evaluations of the local search (Nelder-Mead's maxfev): its first simplex alone takes
+    # one per parameter and one more, so 60 ended soon after it over 22 parameters.
+    local_iterations: int = 250
     # The local search's first simplex steps this share of each parameter's range from the start
     # (towards the inside at an upper bound); SciPy's own first step is 5 % of the value, and
     # 0.00025 of the range for a parameter at its lower bound, which then barely moves.

@@ -171,7 +171,8 @@ class RegionModel(mesa.Model):
         cost_names = [self.wage_subsidy.name] + [iv.name for iv in self.interventions
                                                  if iv.name != self.wage_subsidy.name]
         self.recorder = Recorder(self.n_months, self.muni_names, cfg.scale, svc.plan_valid_months,
-                                 cost_names=cost_names)
+                                 cost_names=cost_names,
+                                 unreported_work=reg.population.unreported_work_share)
         self.datacollector = RecorderCollector(self, HEADLINE)
         # Entries from outside the labour force scale with the municipality's unemployment odds
         # (relative to the outside population's average, so the region's total is unchanged).
@@ -665,7 +666,7 @@ class RegionModel(mesa.Model):
         own = nonzero((s_st == Status.UNEMPLOYED) | (s_st == Status.LAPSED))
         who = searchers[own]
         sp = np.minimum(spell[own], 24)
-        e = self._effort_table(eco.discouragement)[
+        e = self._effort_table(eco.discouragement, pc.laid_off_effort)[
             p.temp_laid[who].view(np.uint8) * 25 + sp.astype(np.intp)]
         # The inactive hardly search; while a sanctioned obligation is in force, benefit
         # recipients search harder for fear of a sanction.
@@ -681,20 +682,21 @@ class RegionModel(mesa.Model):
             referred=referred[p.status[referred] == Status.UNEMPLOYED],
             referral_boost=svc.referral_boost)
 
-    def _effort_table(self, discouragement: float) -> np.ndarray:
+    def _effort_table(self, discouragement: float, laid_off: float) -> np.ndarray:
         """Search effort by (temporarily laid off, months of spell up to 24), as float32.
 
-        Temporarily laid off search at 0.3; a spell begun this month has had half a month of
-        search; effort falls with the spell (``discouragement``), flat after 24 months.
+        The temporarily laid off search at ``laid_off`` of the others' effort; a spell begun this
+        month has had half a month of search; effort falls with the spell (``discouragement``),
+        flat after 24 months.
         """
         cached = getattr(self, "_effort_lut", None)
-        if cached is None or cached[0] != discouragement:
+        if cached is None or cached[0] != (discouragement, laid_off):
             f32 = np.float32
             months = np.arange(25)
-            table = (np.array([f32(1.0), f32(0.3)], f32)[:, None]
+            table = (np.array([f32(1.0), f32(laid_off)], f32)[:, None]
                      * np.where(months == 0, f32(0.5), f32(1.0))[None, :]
                      * np.exp(f32(-discouragement) * months.astype(f32))[None, :])
-            cached = self._effort_lut = (discouragement, table.astype(f32).ravel())
+            cached = self._effort_lut = ((discouragement, laid_off), table.astype(f32).ravel())
         return cached[1]
 
     def hiring(self, t: int) -> None:

@@ -171,6 +171,9 @@ def test_lapsed_people_register_again_with_their_history_and_can_be_hired():
     ("rules.obligations.nordic_waiting_days=[]", "rules.obligations.nordic_waiting_days is empty"),
     ("region.population.miss_rate=0.9", "region.population.miss_rate = 0.9 is outside"),
     ("economy.local_demand_share=1.5", "economy.local_demand_share = 1.5 is outside"),
+    ("region.population.unreported_work_share=0.7",
+     "region.population.unreported_work_share = 0.7 is outside"),
+    ("region.population.laid_off_effort=-0.1", "region.population.laid_off_effort = -0.1 is outside"),
 ])
 def test_bad_register_settings_are_refused_naming_the_field(override, message):
     from model.hydra_config import compose_config
@@ -261,3 +264,64 @@ def test_a_job_search_report_not_made_is_a_reminder_not_a_lapse_and_binds_under_
     p.plan_date[idx], p.temp_laid[idx], p.spell[idx] = t, True, 1
     m.register.month(t)
     assert (p.obligation_failures[idx] == 0).all()
+
+
+def test_the_register_records_a_share_of_exits_to_work_as_lapsed_registrations():
+    """Unreported exits to work are counted as lapses, as expected shares: nobody's path changes,
+    every spell is counted once, and exits to work move to the lapsed at the rule's share."""
+    from model.indicators import DESTINATIONS, register_destinations
+
+    new = np.array([Status.EMPLOYED, Status.SELF_EMPLOYED, Status.TRAINING, Status.LAPSED],
+                   np.uint8)
+    row, dest, weight = register_destinations(new, 0.25)
+    names = [DESTINATIONS[d] for d in dest]
+    assert row.tolist() == [0, 1, 2, 3, 0, 1]
+    assert names == ["work", "work", "services", "lapsed", "lapsed", "lapsed"]
+    np.testing.assert_allclose(weight, [0.75, 0.75, 1, 1, 0.25, 0.25])
+    runs = [model("2019-12", **{"region.population.unreported_work_share": u}).run()
+            for u in (0.0, 0.25)]
+    a, b = (r.recorder for r in runs)
+    np.testing.assert_array_equal(a.stocks, b.stocks)  # the same people, the same months
+    work, lapsed = DESTINATIONS.index("work"), DESTINATIONS.index("lapsed")
+    assert a.duration_exits[:, work].sum() > 100
+    np.testing.assert_allclose(b.duration_exits[:, work], 0.75 * a.duration_exits[:, work])
+    np.testing.assert_allclose(b.duration_exits[:, lapsed],
+                               a.duration_exits[:, lapsed] + 0.25 * a.duration_exits[:, work])
+    np.testing.assert_allclose(b.duration_exits.sum(axis=1), a.duration_exits.sum(axis=1))
+    sa, sb = a.destination_shares(0, 23), b.destination_shares(0, 23)
+    assert sb["work"] == pytest.approx(0.75 * sa["work"])
+    assert sb["lapsed"] == pytest.approx(sa["lapsed"] + 0.25 * sa["work"])
+
+
+def test_the_temporarily_laid_off_search_another_employer_at_their_share_of_effort():
+    """The same month's search with only the laid off's effort changed: the laid off search
+    ``laid_off_effort`` times as hard as an unemployed person of their spell, nobody else moves."""
+    from dataclasses import replace
+
+    m = model("2019-03", **{"region.population.laid_off_effort": 0.2})
+    t = parse_month("2019-03")
+    while m.t < t:
+        m.step()
+    m.open_month(t)
+    m.search_effort(t)
+    s, a = m._searchers, m._effort.copy()
+    pc = m.config.region.population
+    m.config = replace(m.config, region=replace(m.config.region,
+                                                population=replace(pc, laid_off_effort=0.6)))
+    m.search_effort(t)
+    np.testing.assert_array_equal(m._searchers, s)
+    b, p = m._effort, m.people
+    laid = p.temp_laid[s] & (p.status[s] == Status.UNEMPLOYED)
+    assert laid.sum() > 5
+    np.testing.assert_allclose(b[laid], 3.0 * a[laid], rtol=1e-6)
+    np.testing.assert_array_equal(b[~laid], a[~laid])
+    # against an unemployed person of the same spell who is not laid off, neither inactive
+    # nor threatened by a sanction (2019: no sanctioned search obligation is in force)
+    other = (~p.temp_laid[s]) & (p.status[s] == Status.UNEMPLOYED) & ~p.inactive[s]
+    compared = 0
+    for i in nonzero(laid & ~p.inactive[s]):
+        same = nonzero(other & (p.spell[s] == p.spell[s[i]]))
+        if len(same):
+            assert a[i] == pytest.approx(0.2 * a[same[0]], rel=1e-6)
+            compared += 1
+    assert compared > 3
