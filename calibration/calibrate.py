@@ -35,6 +35,7 @@ import pandas as pd
 from calibration.sensitivity import Campaign, run_campaign
 from calibration.targets import (
     DESTINATIONS,
+    EXIT_TO_LAPSED,
     EXIT_TO_SERVICES,
     TARGET_END,
     distance,
@@ -270,13 +271,16 @@ def fit_report(base, values: dict[str, float], tg: pd.DataFrame, out: Path, seed
 
 
 def untargeted_values(model, end: int) -> pd.DataFrame:
-    """Exits to services by duration and the destinations of ended spells beside the run's values.
+    """The register's flows beside the run's values: exits to services and lapses by duration.
 
-    The model's spells that ended in education (about 1 %) have no register counterpart here.
+    Also the destinations of ended spells. The model's spells that ended in education (about 1 %)
+    have no register counterpart here.
     """
-    svc = model.recorder.duration_profile(0, end)["exit_to_services"]
+    profile = model.recorder.duration_profile(0, end)
+    svc, lapsed = profile["exit_to_services"], profile["exit_to_lapsed"]
     dest = model.recorder.destination_shares(0, end)
     rows = [("exit_to_services", k, v, float(svc[k])) for k, v in EXIT_TO_SERVICES.items()]
+    rows += [("exit_to_lapsed", k, v, float(lapsed[k])) for k, v in EXIT_TO_LAPSED.items()]
     rows += [("ended_spells_share", k, v, float(dest[k])) for k, v in DESTINATIONS.items()]
     return pd.DataFrame(rows, columns=["what", "key", "observed", "simulated"])
 
@@ -318,8 +322,9 @@ def write_report(out: Path, record: dict, ft: pd.DataFrame, c: Calibration) -> N
     extra = pd.read_csv(out / "untargeted.csv") if (out / "untargeted.csv").exists() else None
     if extra is not None and len(extra):
         lines += ["", "The register's flows beside the fit (Finland 2015 register against the "
-                  "model's 2018–2019, targets of the `services_duration` and `destinations` "
-                  "patterns; `untargeted.csv`):", "", "| figure | observed | model |",
+                  "model's 2018–2019: exits to services by duration and the destinations are "
+                  "targets of the `services_duration` and `destinations` patterns, lapses by "
+                  "duration are not; `untargeted.csv`):", "", "| figure | observed | model |",
                   "|---|---|---|"]
         lines += [f"| {r.what} {r.key} | {r.observed:.3g} | {r.simulated:.3g} |"
                   for r in extra.itertuples()]

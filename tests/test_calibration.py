@@ -270,6 +270,8 @@ def test_calibrate_command_screens_then_calibrates_and_writes_the_fit(tmp_path):
     shares = extra[extra.what == "ended_spells_share"]
     assert set(shares.key) == {"work", "services", "outside", "lapsed"}
     assert 0.9 < shares.simulated.sum() <= 1.0  # the rest ended in education
+    lapses = extra[extra.what == "exit_to_lapsed"]
+    assert len(lapses) == 7 and (lapses.simulated > 0).all()
     assert "The register's flows beside the fit" in (out / "report.md").read_text()
     fit = pd.read_csv(out / "fit.csv")
     assert {"value", "simulated", "simulated_low", "simulated_high", "error_in_units",
