@@ -167,24 +167,19 @@ def register_sees(tr: Transitions) -> np.ndarray:
     return ~unseen
 
 
-def register_destinations(new: np.ndarray,
-                          unreported_work: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """How the register classes ended spells whose new statuses are ``new``.
+def record_unreported_work(by_destination: np.ndarray, share: float) -> np.ndarray:
+    """Counts of ended spells (first axis: :data:`DESTINATIONS`) as the register records them.
 
     An exit to work is known to the office only when the jobseeker tells it (or a placement or a
-    recall shows it); a share ``unreported_work`` of them the register records as a lapsed
-    registration instead (the job search was not renewed). They are counted as expected shares,
-    so no random number is drawn. Returns ``(spell, destination, weight)``: one row per spell
-    (an exit to work weighted ``1 - unreported_work``), then one more for each exit to work, to
-    the lapsed with weight ``unreported_work``; ``spell`` indexes ``new``.
+    recall shows it); a share ``share`` of them the register records as a lapsed registration
+    instead (the job search was not renewed). They are moved as expected shares, so no random
+    number is drawn and nobody's path changes. Returns a new float array.
     """
-    dest = DESTINATION[new]
-    work = nonzero(dest == DESTINATION[Status.EMPLOYED])
-    weight = np.ones(len(new))
-    weight[work] = 1.0 - unreported_work
-    return (np.concatenate([np.arange(len(new)), work]),
-            np.concatenate([dest, np.full(len(work), DESTINATION[Status.LAPSED])]),
-            np.concatenate([weight, np.full(len(work), unreported_work)]))
+    out = by_destination.astype(float)
+    work, lapsed = DESTINATION[Status.EMPLOYED], DESTINATION[Status.LAPSED]
+    out[lapsed] += share * out[work]
+    out[work] *= 1.0 - share
+    return out
 
 
 #: Duration buckets of the exit-rate profile: elapsed months of unemployment, as in the register.
@@ -296,13 +291,12 @@ class Recorder:
         un = Status.UNEMPLOYED
         key = tr.code.astype(np.int32) * self.M + tr.muni
         seen = register_sees(tr)
-        leaving = nonzero((tr.old == un) & (tr.new != un) & seen)
-        row, dest, weight = register_destinations(tr.new[leaving], self.unreported_work)
-        leaving = leaving[row]
+        leaving = (tr.old == un) & (tr.new != un) & seen
+        dest = DESTINATION[tr.new[leaving]]
         n_base = N_COMBO * self.M
         nd = len(DESTINATIONS)
-        ended = np.bincount(dest * n_base + key[leaving], weights=weight,
-                            minlength=nd * n_base).reshape(nd, n_base)
+        ended = record_unreported_work(np.bincount(dest * n_base + key[leaving], minlength=nd * n_base)
+                                       .reshape(nd, n_base), self.unreported_work)
         for d, name in enumerate(DESTINATIONS):
             self._month_events[:, self._ev[f"spells_ended_to_{name}"]] += ended[d]
         entering = (tr.new == un) & (tr.old != un)
@@ -313,8 +307,8 @@ class Recorder:
             key[entering & (tr.old == Status.LAPSED)], minlength=n_base)
         spell = np.minimum(tr.spell[leaving], SPELL_BINS - 1)
         nb = SPELL_BINS
-        self.duration_exits[t] = np.bincount(dest * nb + spell, weights=weight,
-                                             minlength=nd * nb).reshape(nd, nb)
+        self.duration_exits[t] = record_unreported_work(
+            np.bincount(dest * nb + spell, minlength=nd * nb).reshape(nd, nb), self.unreported_work)
 
     def close(self, t: int, people: People, entitled_fn, transitions: Transitions,
               is_seeker: np.ndarray | None = None) -> None:
