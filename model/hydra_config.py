@@ -101,7 +101,7 @@ class TrialConfig:
     share: float = 0.5  # share of the eligible assigned to treatment
     assign: str = "2021-03"  # month of assignment
     # 40 replications of the whole region detect a 1-point effect on the share employed at 12
-    # months (MDE 0.004 coaching, 0.004 training, 0.008 strong start; 72-80 s on 2 cores; at 16
+    # months (MDE 0.004 coaching, 0.004 training, 0.007 strong start; 83-91 s on 2 cores; at 16
     # strong start's was 0.014).
     replications: int = 40
     scale: float = 1.0  # used unless scale= is given on the command line
