@@ -114,7 +114,8 @@ class PopulationConfig(Settings):
         0.02, 0.0, 0.3, unit="per month, of the registered unemployed",
         source="assumption: some of the registered stop searching or become unavailable (care, "
         "illness, informal work) without telling the service; calibrated to the destinations of "
-        f"ended spells ({EVID}TEM 2015: 6 % out of the labour force, 16 % lapsed)")
+        f"ended spells ({EVID}TEM 2015: 6 % out of the labour force, 16 % lapsed, of which "
+        "unreported exits to work are a part: unreported_work_share)")
     laid_off_effort: float = param(
         0.22, 0.0, 1.0, unit="x search effort of the temporarily laid off (for another employer)",
         source="Statistics Finland (Hulkko, Tieto&trendit 3/2009): of the laid off in 2009 Q1 "
@@ -127,7 +128,7 @@ class PopulationConfig(Settings):
         "making a monthly job-search report", source="assumption: a missed meeting ends the "
         "registration (Act on Public Employment and Business Service 916/2012 ch. 2 §; from 2022-05 "
         "act 380/2022), a report not made is a failure of the obligation; calibrated to the lapsed "
-        f"share of ended spells, 16 % ({EVID}TEM 2015)")
+        f"share of ended spells, 16 % ({EVID}TEM 2015), with the unreported exits to work")
     miss_inactive: float = param(5.0, 1.0, 30.0, unit="x miss_rate while inactive",
                                  source="assumption: those who stopped searching keep fewer contacts")
     miss_earnings_related: float = param(

@@ -170,9 +170,10 @@ def register_sees(tr: Transitions) -> np.ndarray:
 def record_unreported_work(by_destination: np.ndarray, share: float) -> np.ndarray:
     """Counts of ended spells (first axis: :data:`DESTINATIONS`) as the register records them.
 
-    An exit to work is known to the office only when the jobseeker tells it (or a placement or a
-    recall shows it); a share ``share`` of them the register records as a lapsed registration
-    instead (the job search was not renewed). They are moved as expected shares, so no random
+    An exit to work is known to the office only when it learns of the job; a share ``share`` of
+    them the register records as a lapsed registration instead (the jobseeker did not tell the
+    office and the job search was not renewed). The published figures give only the totals, so
+    the share applies to every exit to work alike. It is moved as an expected share: no random
     number is drawn and nobody's path changes. Returns a new float array.
     """
     out = by_destination.astype(float)

@@ -290,6 +290,10 @@ def test_the_register_records_a_share_of_exits_to_work_as_lapsed_registrations()
     np.testing.assert_allclose(b.duration_exits[:, lapsed],
                                a.duration_exits[:, lapsed] + 0.25 * a.duration_exits[:, work])
     np.testing.assert_allclose(b.duration_exits.sum(axis=1), a.duration_exits.sum(axis=1))
+    # the monthly events by group and municipality record the same
+    ew, el = (a._ev[f"spells_ended_to_{d}"] for d in ("work", "lapsed"))
+    np.testing.assert_allclose(b.events[..., ew], 0.75 * a.events[..., ew])
+    np.testing.assert_allclose(b.events[..., el], a.events[..., el] + 0.25 * a.events[..., ew])
     sa, sb = a.destination_shares(0, 23), b.destination_shares(0, 23)
     assert sb["work"] == pytest.approx(0.75 * sa["work"])
     assert sb["lapsed"] == pytest.approx(sa["lapsed"] + 0.25 * sa["work"])
