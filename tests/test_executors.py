@@ -164,6 +164,44 @@ def test_a_failing_job_is_reported_once_with_its_key_and_traceback(tmp_path, exe
     assert not (tmp_path / "arm__rep001.parquet").exists()
 
 
+ABORTS = """
+import sys, threading
+from scenarios.campaigns.executors import LocalPool
+from scenarios.campaigns.runner import Cancelled
+
+
+def big(n):
+    return b"x" * 20_000_000  # long enough to send that a worker is often ended mid-message
+
+
+if __name__ == "__main__":
+    for trial in range(6):
+        pool, cancel, got = LocalPool(2), threading.Event(), 0
+        try:
+            for _ in pool.run(big, list(range(40)), cancel):
+                got += 1
+                if got == 3:
+                    cancel.set()
+        except Cancelled:
+            pass
+    print("done", flush=True)
+"""
+
+
+def test_cancelled_local_pools_do_not_hold_the_interpreter_at_exit(tmp_path):
+    """Cancelling ends running workers; one ended while it sent a result must not leave the
+    pool's manager thread waiting for the rest of that message (it would block the exit)."""
+    script = tmp_path / "aborts.py"
+    script.write_text(ABORTS)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([os.getcwd(), os.environ.get("PYTHONPATH", "")])}
+    try:
+        r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                           timeout=150, env=env)
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"the process did not exit after six cancelled campaigns: {exc.stdout!r}")
+    assert r.returncode == 0 and "done" in r.stdout, r.stderr[-2000:]
+
+
 def test_bad_runner_settings_are_refused():
     with pytest.raises(ConfigError, match="runner.executor = 'ray'; allowed: local, dask"):
         Runner("ray")

@@ -148,10 +148,21 @@ class LocalPool:
         if pool is None:
             return
         if abort:
-            # the executor has no public way to stop running jobs: end their processes
-            for p in list((getattr(pool, "_processes", None) or {}).values()):
+            # The executor has no public way to stop running jobs: end their processes.
+            results = getattr(pool, "_result_queue", None)
+            procs = list((getattr(pool, "_processes", None) or {}).values())
+            for p in procs:
                 p.terminate()
+            for p in procs:
+                p.join(timeout=10)
             pool.shutdown(wait=False, cancel_futures=True)
+            # A worker ended while it sent a result leaves part of a message in the result
+            # pipe, and the executor's manager thread would wait for the rest for ever (and
+            # hold this interpreter's exit). With the workers gone, closing this process's
+            # write end of the pipe turns that wait into end-of-file, and the thread ends.
+            writer = getattr(results, "_writer", None)
+            if writer is not None:
+                writer.close()
         else:
             pool.shutdown(wait=True)
 
