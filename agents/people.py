@@ -69,6 +69,7 @@ FIELDS: dict[str, tuple[Any, Any]] = {
     "service_gain": (np.float32, 0.0),  # employability gain when the current service ends
     "service_kind": (np.int8, 0),  # which programme the current service belongs to (0 = baseline)
     "inactive": (np.bool_, False),  # not searching or not available (the register does not know)
+    "miss_factor": (np.float32, 1.0),  # lasting factor on the chance to miss a contact asked
     "sanction_days": (np.float32, 0.0),  # benefit days still withheld by a waiting period
     "obligation_failures": (np.uint8, 0),  # failures of the job-search obligation this period
     "month_code": (np.uint8, 0),  # group flags at the start of the month (or at entry)

@@ -135,6 +135,22 @@ def survivors_z(rng: np.random.Generator, spell: np.ndarray, hazard: float, sd: 
     return cand[np.arange(n), pick]
 
 
+def miss_factors(rng: np.random.Generator, n: int, variance: float,
+                 exposure: np.ndarray | None = None) -> np.ndarray:
+    """Lasting factors on the chance to miss a contact: gamma with mean 1 and ``variance``.
+
+    ``exposure`` (per person: lapse hazard at factor 1 times months registered) gives the factors
+    of those whose registration has survived that long: with a gamma prior of shape ``k`` and rate
+    ``k`` and survival ``exp(-factor * exposure)``, they are gamma of shape ``k`` and rate
+    ``k + exposure``, so long spells hold those who keep their contacts.
+    """
+    if variance <= 0:
+        return np.ones(n, np.float32)
+    k = 1.0 / variance
+    rate = k if exposure is None else k + exposure
+    return rng.gamma(k, 1.0 / rate, n).astype(np.float32)
+
+
 def _initial_histories(cfg: ModelConfig, rng: np.random.Generator, people: People,
                        idx: np.ndarray) -> None:
     """Spells, unemployment and work histories, benefits and employability consistent with status."""
@@ -178,6 +194,9 @@ def _initial_histories(cfg: ModelConfig, rng: np.random.Generator, people: Peopl
     z[un] = survivors_z(rng, people.spell[idx[un]], pc.initial_selection_hazard,
                         eco.employability_sd)
     people.employability[idx] = np.exp(eco.employability_sd * z).astype(np.float32)
+    sp = people.spell[idx[un]].astype(float)
+    people.miss_factor[idx[un]] = miss_factors(rng, len(sp), pc.miss_heterogeneity,
+                                               pc.initial_lapse_hazard * sp)
     # Services under way: some months left of their usual length.
     left = np.where(st == Status.SUBSIDISED, rng.integers(1, 10, n),
                     np.maximum(1, np.round(rng.uniform(0, 1, n) * cfg.scenario.services
@@ -209,4 +228,5 @@ def new_people(people: People, rng: np.random.Generator, n: int, muni: np.ndarra
     people.partial_wa[idx] = rng.random(n) < pc.partial_work_ability_other
     people.fund[idx] = rng.random(n) < cfg.rules.fund_membership
     people.employability[idx] = np.exp(cfg.economy.employability_sd * rng.standard_normal(n))
+    people.miss_factor[idx] = miss_factors(rng, n, pc.miss_heterogeneity)
     return idx

@@ -16,6 +16,11 @@ Patterns (pattern-oriented modelling: several at once, not one series), 2018–2
 * ``destinations`` — where the ended spells of 2018–2019 went: work, services, out of the labour
   force, lapsed registration (error unit: 20 % of the share).
 
+One more pattern can be chosen (``calibrate.patterns``), not among the defaults:
+
+* ``lapses_duration`` — the monthly lapses of registration by duration, likewise (±30 %); used for
+  the alternative set ``calibration=lapse_sorting`` (docs/calibration.md).
+
 Distance = Σ over patterns of weight × mean of the squared errors in those units, so each pattern
 counts equally whatever its number of points.
 """
@@ -29,6 +34,8 @@ from model.observed import load_observed, monthly_points
 
 PATTERNS = ("lahti_rate", "municipal_rates", "lahti_counts", "composition", "duration",
             "services_duration", "destinations")
+#: Patterns a calibration may add to the defaults (``calibrate.patterns``).
+OPTIONAL_PATTERNS = ("lapses_duration",)
 MUNIS = ["Lahti", "Hollola", "Orimattila", "Asikkala", "Kärkölä"]
 #: Finland 2015 monthly exit-to-work rates by duration (evidence.md, Labore): the duration pattern.
 EXIT_TO_WORK = {"<1": 0.183, "1-3": 0.093, "3-6": 0.060, "6-12": 0.035, "12-18": 0.016,
@@ -40,7 +47,7 @@ EXIT_TO_SERVICES = {"<1": 0.080, "1-3": 0.064, "3-6": 0.044, "6-12": 0.033, "12-
 DESTINATIONS = {"work": 0.44, "services": 0.31, "outside": 0.06, "lapsed": 0.16}
 #: Finland 2015 monthly lapses of registration ("did not renew the job search") by duration, the
 #: same source's counts over 12 and the mean stock of each bucket (33,063 / 12 / 48,967, ...);
-#: reported beside the fit, not a target.
+#: reported beside the fit, a target only of the optional ``lapses_duration`` pattern.
 EXIT_TO_LAPSED = {"<1": 0.0563, "1-3": 0.0412, "3-6": 0.0183, "6-12": 0.0120, "12-18": 0.0098,
                   "18-24": 0.0083, ">24": 0.0055}
 EXIT_SOURCE = ("Labore blog 'Mihin työttömät siirtyvät ja milloin?' (TEM register 2015), "
@@ -68,8 +75,16 @@ def held_out(after: str = TARGET_END) -> pd.DataFrame:
     return obs[obs.month > after][["month", "value", "source"]].reset_index(drop=True)
 
 
-def targets(first: str = "2018-01", last: str = TARGET_END) -> pd.DataFrame:
-    """Every target: pattern, indicator, municipality, group, month, value, unit, kind, source."""
+def targets(first: str = "2018-01", last: str = TARGET_END,
+            patterns: tuple[str, ...] | list[str] = PATTERNS) -> pd.DataFrame:
+    """The targets of ``patterns`` (the seven defaults unless chosen).
+
+    Columns: pattern, indicator, municipality, group, month, value, unit, kind, source.
+    """
+    unknown = sorted(set(patterns) - set(PATTERNS + OPTIONAL_PATTERNS))
+    if unknown:
+        raise ValueError(f"unknown pattern(s) {unknown}; allowed: "
+                         + ", ".join(PATTERNS + OPTIONAL_PATTERNS))
     rows = []
 
     def add(pattern, indicator, muni, group, month, value, kind, unit, source):
@@ -127,7 +142,11 @@ def targets(first: str = "2018-01", last: str = TARGET_END) -> pd.DataFrame:
         for dest, v in DESTINATIONS.items():
             add("destinations", f"ended_to[{dest}]", "region", "all", "2018-01..2019-12", v,
                 "rel", 0.2, EXIT_SOURCE)
-    return pd.DataFrame(rows)
+        for bucket, v in EXIT_TO_LAPSED.items():
+            add("lapses_duration", f"exit_to_lapsed[{bucket}]", "region", "all",
+                "2018-01..2019-12", v, "log", np.log(1.3), EXIT_SOURCE)
+    tg = pd.DataFrame(rows)
+    return tg[tg.pattern.isin(list(patterns))].reset_index(drop=True)
 
 
 def simulated(model, tg: pd.DataFrame) -> np.ndarray:
@@ -144,7 +163,7 @@ def simulated(model, tg: pd.DataFrame) -> np.ndarray:
     profile = rec.duration_profile(0, last)
     shares = rec.destination_shares(0, last)
     for i, r in enumerate(tg.itertuples()):
-        if r.pattern in ("duration", "services_duration", "destinations"):
+        if r.pattern in ("duration", "services_duration", "destinations", "lapses_duration"):
             name, key = r.indicator.rstrip("]").split("[")
             out[i] = shares[key] if r.pattern == "destinations" else profile[name][key]
             continue
@@ -171,7 +190,7 @@ def distance(sim: np.ndarray, tg: pd.DataFrame, weights: dict[str, float] | None
     """Weighted sum over patterns of the mean squared error (targets the run lacks are skipped)."""
     e = errors(sim, tg)
     total = 0.0
-    for pattern in PATTERNS:
+    for pattern in PATTERNS + OPTIONAL_PATTERNS:
         sel = (tg.pattern.to_numpy() == pattern) & np.isfinite(e)
         if sel.any():
             total += (weights or {}).get(pattern, 1.0) * float(np.mean(e[sel] ** 2))

@@ -139,6 +139,19 @@ class PopulationConfig(Settings):
         source="assumption: people with no benefit have least reason to stay registered")
     miss_young: float = param(1.5, 1.0, 5.0, unit="x miss_rate under 25",
                               source="assumption: the young leave the register more often")
+    miss_heterogeneity: float = param(
+        0.0, 0.0, 4.0, unit="variance of a person's lasting factor on miss_rate (gamma, mean 1; "
+        "0: none)", source="assumption: people differ lastingly in keeping the contacts asked, so "
+        "those who keep them poorly lapse early and long spells hold those who keep them, as "
+        "duration dependence comes partly from who is left (shared evidence, job finding and "
+        "duration); the register's lapses fall "
+        "from 0.056 a month under one month to 0.006 beyond 24 (TEM register 2015, Labore). Off "
+        "(0) in the installed set; 3.21 in the set calibration=lapse_sorting (docs/calibration.md)")
+    initial_lapse_hazard: float = param(
+        0.0225, 0.0, 0.2, unit="lapses a month at a miss factor of 1, for the initial unemployed",
+        source=f"derived: the register's average lapse hazard, 0.062 exits to work a month x 16 % "
+        f"lapsed / 44 % to work ({EVID}TEM register 2015, Labore); the initial unemployed are those "
+        "whose registration survived it, scaled by their miss factor")
     unavailable_share: float = param(
         0.4, 0.0, 1.0, unit="share of detected inactivity that is unavailability (registration "
         "ends: out of the labour force)", source="assumption: the rest fail the job-search "

@@ -170,6 +170,7 @@ class CalibrateConfig:
         "region.population.unemployed_to_outside_rate": [0.0002, 0.006],
         "region.population.inactivity_rate": [0.003, 0.06], "region.population.miss_rate": [0.005, 0.08],
         "region.population.reregistration_rate": [0.03, 0.4],
+        "region.population.miss_heterogeneity": [0.0, 4.0],
         "region.population.unavailable_share": [0.1, 0.9],
         "scenario.services.contact.detection": [0.05, 0.8],
         "scenario.services.contact.training_referral": [0.03, 0.2],
@@ -195,6 +196,10 @@ class CalibrateConfig:
     scale: float = 1.0
     end: str = "2022-12"
     install: bool = False  # copy the result to conf/calibration/ (the new defaults)
+    # The patterns of the distance (calibration/targets.py); "lapses_duration" may be added.
+    patterns: list[str] = field(default_factory=lambda: [
+        "lahti_rate", "municipal_rates", "lahti_counts", "composition", "duration",
+        "services_duration", "destinations"])
     screen: int = 0  # > 0: Morris-screen these parameters first and calibrate the top `screen`
     screen_trajectories: int = 6
 

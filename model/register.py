@@ -2,7 +2,8 @@
 
 A registration stays valid while the jobseeker keeps the contacts the service asks: the meetings
 of its schedule. Each contact asked can be missed (``miss_rate``, higher for the inactive, the
-young and those with no benefit, lower on the earnings-related allowance); a missed contact ends
+young and those with no benefit, lower on the earnings-related allowance, and times each person's
+lasting ``miss_factor``, so that those who keep contacts poorly lapse early); a missed contact ends
 the registration: the person becomes ``LAPSED`` — without work, not registered, searching on their
 own, still in the labour force — and may register again later (``reregistration_rate``), a new
 spell with their history kept.
@@ -90,12 +91,18 @@ class Register:
         return ~(people.temp_laid[idx] & (people.spell[idx] < self.rules.laid_off_exempt_months))
 
     def miss_probability(self, idx: np.ndarray) -> np.ndarray:
-        """Probability that each of people ``idx`` misses one contact asked of them."""
+        """Probability that each of people ``idx`` misses one contact asked of them.
+
+        The rate of their group and state times their own lasting factor (capped at 1).
+        """
         people = self.model.people
         code = people.inactive[idx].view(np.uint8) | ((people.age_m[idx] < 25 * 12).view(np.uint8) << 1)
         code |= (people.benefit[idx] == Benefit.EARNINGS_RELATED).view(np.uint8) << 2
         code |= (people.sanction_days[idx] > 0).view(np.uint8) << 3
-        return self._miss_table[code]
+        p = self._miss_table[code]
+        if self.pop.miss_heterogeneity > 0:
+            p = np.minimum(p * people.miss_factor[idx], 1.0)
+        return p
 
     def ask(self, idx: np.ndarray, contacts: np.ndarray | float, t: int) -> np.ndarray:
         """Ask ``contacts`` contacts (each person's, or one number) of the unemployed ``idx``.

@@ -198,6 +198,21 @@ def test_targets_cover_every_pattern_with_sources():
     assert (tg[tg.pattern == "lahti_rate"].month.between("2018-01", "2022-12")).all()
 
 
+def test_the_lapses_by_duration_are_a_pattern_a_calibration_may_add(small_run):
+    assert "lapses_duration" not in set(targets().pattern)
+    tg = targets(last="2020-12", patterns=[*PATTERNS, "lapses_duration"])
+    lapses = tg[tg.pattern == "lapses_duration"]
+    assert len(lapses) == 7 and (lapses.kind == "log").all()
+    sim = simulated(small_run, tg)
+    assert np.isfinite(sim[(tg.pattern == "lapses_duration").to_numpy()]).all()
+    # the pattern counts in the distance: a model without lapses is far from it
+    without = sim.copy()
+    without[(tg.pattern == "lapses_duration").to_numpy()] = 1e-6
+    assert distance(without, tg) > distance(sim, tg) + 10
+    with pytest.raises(ValueError, match="unknown pattern"):
+        targets(patterns=["atlantis"])
+
+
 def test_calibration_recovers_a_known_parameter_from_simulated_data(tmp_path):
     """Data simulated by the model (mean of 3 seeds) at demand_elasticity = 1.6; calibrate it
     from [0.8, 2.4] with two other seeds.

@@ -91,6 +91,8 @@ def test_bad_app_settings_get_a_message_not_a_traceback(tmp_path):
             (["trial", "trial.workers=-2"], "trial.workers = -2"),
             (["sensitivity", "sensitivity.workers=-1"], "sensitivity.workers = -1"),
             (["calibrate", "calibrate.workers=-1"], "calibrate.workers = -1"),
+            (["calibrate", "calibrate.patterns=[lahti_rate,atlantis]"],
+             "calibrate.patterns: unknown pattern(s) ['atlantis']; allowed: lahti_rate"),
             (["sensitivity", "sensitivity.reference=atlantis"], "sensitivity.reference = 'atlantis'"),
             (["compare", "+experiment=skills_package"], "+experiment=skills_package would apply"),
     ):

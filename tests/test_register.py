@@ -46,6 +46,7 @@ def test_the_inactive_miss_more_and_people_without_benefit_more_than_on_the_allo
     m = model("2018-01")
     idx = unemployed(m)[:200]
     p = m.people
+    p.miss_factor[idx] = 1.0  # away from the cap at 1
     base = m.register.miss_probability(idx)
     p.inactive[idx] = True
     assert (m.register.miss_probability(idx) > base).all()
@@ -174,6 +175,7 @@ def test_lapsed_people_register_again_with_their_history_and_can_be_hired():
     ("region.population.unreported_work_share=0.7",
      "region.population.unreported_work_share = 0.7 is outside"),
     ("region.population.laid_off_effort=-0.1", "region.population.laid_off_effort = -0.1 is outside"),
+    ("region.population.miss_heterogeneity=5", "region.population.miss_heterogeneity = 5.0 is outside"),
 ])
 def test_bad_register_settings_are_refused_naming_the_field(override, message):
     from model.hydra_config import compose_config
@@ -331,3 +333,52 @@ def test_the_temporarily_laid_off_search_another_employer_at_their_share_of_effo
             assert a[i] == pytest.approx(0.2 * a[same[0]], rel=1e-6)
             compared += 1
     assert compared > 3
+
+
+def test_people_keep_contacts_unequally_and_long_spells_hold_those_who_keep_them():
+    from agents.population import miss_factors
+
+    rng = np.random.default_rng(0)
+    assert (miss_factors(rng, 5, 0.0) == 1.0).all()  # no variance: everyone alike, no draw
+    f = miss_factors(rng, 200_000, 2.0)
+    assert f.mean() == pytest.approx(1.0, abs=0.02) and f.var() == pytest.approx(2.0, rel=0.05)
+    # survivors of an exposure E: gamma(k, k + E), mean k / (k + E)
+    assert miss_factors(rng, 200_000, 2.0, np.full(200_000, 1.5)).mean() == pytest.approx(
+        0.5 / 2.0, rel=0.03)
+    # the miss probability scales with the person's factor
+    m = model("2018-01", **{"region.population.miss_heterogeneity": 2.0})
+    idx = unemployed(m)[:300]
+    m.people.miss_factor[idx] = 1.0
+    one = m.register.miss_probability(idx)
+    m.people.miss_factor[idx] = 0.5
+    assert np.allclose(m.register.miss_probability(idx), 0.5 * one)
+    # the initial long unemployed survived their spell: lower factors than the newly unemployed
+    m = model("2018-01", **{"region.population.miss_heterogeneity": 2.0})
+    un = unemployed(m)
+    spell, f = m.people.spell[un], m.people.miss_factor[un]
+    assert f[spell >= 24].mean() < 0.8 * f[spell <= 2].mean()
+    # those with high factors lapse more: the model's own selection leaves the low in long spells
+    m = model("2018-01", **{"region.population.miss_heterogeneity": 2.0})
+    idx = unemployed(m)
+    high, low = idx[::2], idx[1::2]
+    m.people.miss_factor[high], m.people.miss_factor[low] = 4.0, 0.25
+    kept = idx[m.register.ask(idx, 2, m.t)]
+    gone_high = len(high) - np.isin(high, kept).sum()
+    gone_low = len(low) - np.isin(low, kept).sum()
+    assert gone_high > 4 * max(gone_low, 1)
+    flat = model("2020-12", **{"region.population.miss_heterogeneity": 0.0}).run()
+    assert (flat.people.miss_factor == 1.0).all()
+
+
+def test_the_alternative_set_with_sorting_brings_the_lapses_of_long_spells_down():
+    from model.hydra_config import compose_config
+
+    assert compose_config([]).region.population.miss_heterogeneity == 0.0  # off as installed
+    ratio = {}
+    for cal in ("default", "lapse_sorting"):
+        cfg = compose_config(["scale=0.1", "end=2019-12", f"calibration={cal}"])
+        lapses = RegionModel(cfg).run().recorder.duration_profile(0, 23)["exit_to_lapsed"]
+        ratio[cal] = lapses[["12-18", "18-24", ">24"]].mean() / lapses["<1"]
+    assert compose_config(["calibration=lapse_sorting"]).region.population.miss_heterogeneity > 1
+    # the register's: 0.14 (TEM 2015); the installed set's about 0.35
+    assert ratio["lapse_sorting"] < 0.7 * ratio["default"]

@@ -75,13 +75,16 @@ def calibrate_app(cmd: Command) -> None:
     settings = Calibration(params, int(c.design), int(c.seeds), int(c.local_iterations),
                            float(c.local_step), float(c.accept), int(c.chunk_size), int(cfg.seed))
     check(settings)  # before the screening, which takes minutes
+    try:
+        tg = targets(last=min(c.end, TARGET_END), patterns=list(c.patterns))
+    except ValueError as exc:
+        raise ConfigError(f"calibrate.patterns: {exc}") from None
     with runner:
         if int(c.screen) > 0:
             params = screen(params, base, int(c.screen), int(c.screen_trajectories),
                             int(cfg.seed), out / "screening", runner)
             print("screened in: " + ", ".join(p.name for p in params))
             settings = replace(settings, parameters=params)
-        tg = targets(last=min(c.end, TARGET_END))
         record = calibrate(settings, base, tg, out, runner)
         ft = fit_report(base, record["values"], tg, out, seed=int(cfg.seed), workers=runner)
         executor = runner.description
