@@ -194,9 +194,9 @@ def _initial_histories(cfg: ModelConfig, rng: np.random.Generator, people: Peopl
     z[un] = survivors_z(rng, people.spell[idx[un]], pc.initial_selection_hazard,
                         eco.employability_sd)
     people.employability[idx] = np.exp(eco.employability_sd * z).astype(np.float32)
-    sp = people.spell[idx[un]].astype(float)
-    people.miss_factor[idx[un]] = miss_factors(rng, len(sp), pc.miss_heterogeneity,
-                                               pc.initial_lapse_hazard * sp)
+    # everyone's lasting factor on the miss rate; the unemployed's as survivors of their spell
+    exposure = np.where(un, pc.initial_lapse_hazard * people.spell[idx].astype(float), 0.0)
+    people.miss_factor[idx] = miss_factors(rng, n, pc.miss_heterogeneity, exposure)
     # Services under way: some months left of their usual length.
     left = np.where(st == Status.SUBSIDISED, rng.integers(1, 10, n),
                     np.maximum(1, np.round(rng.uniform(0, 1, n) * cfg.scenario.services

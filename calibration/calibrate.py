@@ -321,12 +321,14 @@ def write_report(out: Path, record: dict, ft: pd.DataFrame, c: Calibration) -> N
                                                                            strict=True)) + "."]
     extra = pd.read_csv(out / "untargeted.csv") if (out / "untargeted.csv").exists() else None
     if extra is not None and len(extra):
-        lapses = ("a target of the `lapses_duration` pattern" if "lapses_duration" in set(ft.pattern)
-                  else "not a target")
+        chosen = set(ft.pattern)
+        said = [f"{what} {'a target' if pattern in chosen else 'not a target'} (`{pattern}`)"
+                for what, pattern in (("exits to services by duration", "services_duration"),
+                                      ("lapses by duration", "lapses_duration"),
+                                      ("the destinations", "destinations"))]
         lines += ["", "The register's flows beside the fit (Finland 2015 register against the "
-                  "model's 2018–2019: exits to services by duration and the destinations are "
-                  "targets of the `services_duration` and `destinations` patterns, lapses by "
-                  f"duration {lapses}; `untargeted.csv`):", "", "| figure | observed | model |",
+                  "model's 2018–2019: " + "; ".join(said) + "; `untargeted.csv`):", "",
+                  "| figure | observed | model |",
                   "|---|---|---|"]
         lines += [f"| {r.what} {r.key} | {r.observed:.3g} | {r.simulated:.3g} |"
                   for r in extra.itertuples()]

@@ -146,12 +146,14 @@ class PopulationConfig(Settings):
         "duration dependence comes partly from who is left (shared evidence, job finding and "
         "duration); the register's lapses fall "
         "from 0.056 a month under one month to 0.006 beyond 24 (TEM register 2015, Labore). Off "
-        "(0) in the installed set; 3.21 in the set calibration=lapse_sorting (docs/calibration.md)")
+        "(0) in the installed set; 1.70 in the set calibration=lapse_sorting (docs/calibration.md)")
     initial_lapse_hazard: float = param(
-        0.0225, 0.0, 0.2, unit="lapses a month at a miss factor of 1, for the initial unemployed",
-        source=f"derived: the register's average lapse hazard, 0.062 exits to work a month x 16 % "
-        f"lapsed / 44 % to work ({EVID}TEM register 2015, Labore); the initial unemployed are those "
-        "whose registration survived it, scaled by their miss factor")
+        0.0138, 0.0, 0.2, unit="lapses for a missed contact a month at a miss factor of 1, for "
+        "the initial unemployed", source="derived, an approximation: the register's average "
+        "hazard of a lapse not for work, 0.062 exits to work a month x 16 % lapsed x (1 - 0.39 "
+        f"of them in work, as for unreported_work_share) / 44 % to work ({EVID}TEM register 2015, "
+        "Labore); the initial unemployed are those whose registration survived it, scaled by "
+        "their miss factor (an average over the register's stock, already lowered by its sorting)")
     unavailable_share: float = param(
         0.4, 0.0, 1.0, unit="share of detected inactivity that is unavailability (registration "
         "ends: out of the labour force)", source="assumption: the rest fail the job-search "

@@ -93,6 +93,7 @@ def test_bad_app_settings_get_a_message_not_a_traceback(tmp_path):
             (["calibrate", "calibrate.workers=-1"], "calibrate.workers = -1"),
             (["calibrate", "calibrate.patterns=[lahti_rate,atlantis]"],
              "calibrate.patterns: unknown pattern(s) ['atlantis']; allowed: lahti_rate"),
+            (["calibrate", "calibrate.patterns=[]"], "calibrate.patterns: choose at least one"),
             (["sensitivity", "sensitivity.reference=atlantis"], "sensitivity.reference = 'atlantis'"),
             (["compare", "+experiment=skills_package"], "+experiment=skills_package would apply"),
     ):

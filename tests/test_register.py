@@ -46,7 +46,6 @@ def test_the_inactive_miss_more_and_people_without_benefit_more_than_on_the_allo
     m = model("2018-01")
     idx = unemployed(m)[:200]
     p = m.people
-    p.miss_factor[idx] = 1.0  # away from the cap at 1
     base = m.register.miss_probability(idx)
     p.inactive[idx] = True
     assert (m.register.miss_probability(idx) > base).all()
@@ -352,8 +351,12 @@ def test_people_keep_contacts_unequally_and_long_spells_hold_those_who_keep_them
     one = m.register.miss_probability(idx)
     m.people.miss_factor[idx] = 0.5
     assert np.allclose(m.register.miss_probability(idx), 0.5 * one)
-    # the initial long unemployed survived their spell: lower factors than the newly unemployed
+    # everyone has a factor from the start; the initial long unemployed survived their spell:
+    # lower factors than the newly unemployed
     m = model("2018-01", **{"region.population.miss_heterogeneity": 2.0})
+    emp = nonzero(m.people.status == Status.EMPLOYED)
+    assert m.people.miss_factor[emp].var() == pytest.approx(2.0, rel=0.25)
+    assert m.people.miss_factor[emp].mean() == pytest.approx(1.0, rel=0.1)
     un = unemployed(m)
     spell, f = m.people.spell[un], m.people.miss_factor[un]
     assert f[spell >= 24].mean() < 0.8 * f[spell <= 2].mean()
@@ -366,8 +369,13 @@ def test_people_keep_contacts_unequally_and_long_spells_hold_those_who_keep_them
     gone_high = len(high) - np.isin(high, kept).sum()
     gone_low = len(low) - np.isin(low, kept).sum()
     assert gone_high > 4 * max(gone_low, 1)
-    flat = model("2020-12", **{"region.population.miss_heterogeneity": 0.0}).run()
+    # off: nobody's factor is drawn or used
+    flat = model("2018-01", **{"region.population.miss_heterogeneity": 0.0})
+    idx = unemployed(flat)
     assert (flat.people.miss_factor == 1.0).all()
+    before = flat.register.miss_probability(idx)
+    flat.people.miss_factor[idx] = 3.0
+    assert np.array_equal(flat.register.miss_probability(idx), before)
 
 
 def test_the_alternative_set_with_sorting_brings_the_lapses_of_long_spells_down():
