@@ -81,6 +81,8 @@ def targets(first: str = "2018-01", last: str = TARGET_END,
 
     Columns: pattern, indicator, municipality, group, month, value, unit, kind, source.
     """
+    if not len(patterns):
+        raise ValueError("choose at least one pattern")
     unknown = sorted(set(patterns) - set(PATTERNS + OPTIONAL_PATTERNS))
     if unknown:
         raise ValueError(f"unknown pattern(s) {unknown}; allowed: "

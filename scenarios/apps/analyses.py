@@ -75,8 +75,6 @@ def calibrate_app(cmd: Command) -> None:
     settings = Calibration(params, int(c.design), int(c.seeds), int(c.local_iterations),
                            float(c.local_step), float(c.accept), int(c.chunk_size), int(cfg.seed))
     check(settings)  # before the screening, which takes minutes
-    if not list(c.patterns):
-        raise ConfigError("calibrate.patterns: choose at least one pattern")
     try:
         tg = targets(last=min(c.end, TARGET_END), patterns=list(c.patterns))
     except ValueError as exc:
